@@ -1,0 +1,59 @@
+# Polku: `make demo` sets up and serves everything; `make test` runs the suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+PYTEST_ARGS ?=
+
+.PHONY: venv demo serve test test-all e2e e2e-setup bench lint format messages clean
+
+venv: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing Polku and its test tools into $(VENV) ..."
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e ".[test]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+demo: venv
+	$(BIN)/polku demo
+
+serve: venv
+	$(BIN)/polku serve
+
+# Unit and integration tests (no browser), on DATABASE_URL or the embedded SQLite database.
+test: venv
+	POLKU_ENV=test $(BIN)/python -m pytest -m "not browser" -q $(PYTEST_ARGS)
+
+# Everything including the browser tests (CI runs this once, against PostgreSQL).
+test-all: venv
+	POLKU_ENV=test $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+e2e: venv
+	POLKU_ENV=test $(BIN)/python -m pytest -m browser -q $(PYTEST_ARGS)
+
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here), and fonts
+# for right-to-left scripts.
+e2e-setup: venv
+	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; else \
+	  echo "Installing Debian's chromium ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-dejavu-core >/dev/null \
+	  && echo "chromium: $$(/usr/bin/chromium --version)"; fi
+
+bench: venv
+	POLKU_ENV=test $(BIN)/python -m bench
+
+lint: venv
+	$(BIN)/ruff check src tests bench
+
+format: venv
+	$(BIN)/ruff format src tests bench
+
+# Regenerate translation catalogues and compile them (msgfmt from gettext).
+messages: venv
+	cd src/polku && ../../$(BIN)/polku makemessages -l fi -l sv -l en --no-obsolete && ../../$(BIN)/polku compilemessages
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,34 @@
+"""Client work: clients, care teams, meetings, work time, notes, screenings, service plans, path events."""
+
+from polku.casework.models.client import (
+    Client,
+    ClientLanguage,
+    ClientLegalStatus,
+    ClientStatus,
+    Gender,
+    InterpreterGenderPreference,
+    LanguageProficiency,
+    LegalStatus,
+)
+from polku.casework.models.meeting import (
+    Meeting,
+    MeetingOutcome,
+    MeetingParticipant,
+    MeetingPlace,
+    ParticipantKind,
+    WorkActivity,
+    WorkTime,
+)
+from polku.casework.models.note import Note, NoteStatus, NoteTopic
+from polku.casework.models.path import PathEvent, PathEventKind
+from polku.casework.models.plan import PlanAction, PlanGoal, PlanStatus, ServicePlan
+from polku.casework.models.screening import ScreeningResponse
+from polku.casework.models.team import CareTeamMembership, CareTeamRole, Team, TeamMember
+
+__all__ = [
+    "CareTeamMembership", "CareTeamRole", "Client", "ClientLanguage", "ClientLegalStatus", "ClientStatus",
+    "Gender", "InterpreterGenderPreference", "LanguageProficiency", "LegalStatus", "Meeting", "MeetingOutcome",
+    "MeetingParticipant", "MeetingPlace", "Note", "NoteStatus", "NoteTopic", "ParticipantKind", "PathEvent",
+    "PathEventKind", "PlanAction", "PlanGoal", "PlanStatus", "ScreeningResponse", "ServicePlan", "Team",
+    "TeamMember", "WorkActivity", "WorkTime",
+]

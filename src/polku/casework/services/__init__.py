@@ -1,0 +1,1 @@
+"""Writes for client work, one use case per function, split by entity."""

@@ -1,0 +1,1 @@
+"""Client-work views, one module per slice: clients, meetings, notes, screening, plans."""

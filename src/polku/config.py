@@ -1,0 +1,87 @@
+"""Settings read from the environment, with one-line errors that name the variable.
+
+Kept apart from settings.py so that the `polku` command can catch a bad value and print one
+line instead of a traceback (a misconfigured server must say what is wrong, not dump a stack).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("POLKU_VAR_DIR", PROJECT_ROOT / "var"))
+
+SUPPORTED_DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
+
+
+class ConfigError(Exception):
+    """A setting from the environment is missing or malformed; str() is one line naming it."""
+
+
+def database_from_env() -> dict:
+    """DATABASES['default'] from DATABASE_URL; an embedded SQLite file under var/ when unset."""
+    raw = os.environ.get("DATABASE_URL", "").strip()
+    if not raw:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "polku.sqlite3")}
+    scheme = raw.split("://", 1)[0] if "://" in raw else ""
+    if scheme not in SUPPORTED_DATABASE_SCHEMES:
+        raise ConfigError(
+            "DATABASE_URL is malformed: expected postgres://user@host:port/name or sqlite:///path, "
+            f"got scheme {scheme or '(none)'!r}"
+        )
+    try:
+        config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
+    except Exception as exc:  # dj_database_url raises several types; all mean "malformed"
+        raise ConfigError(f"DATABASE_URL is malformed: {exc}") from None
+    if not config.get("NAME"):
+        raise ConfigError("DATABASE_URL is malformed: it names no database")
+    if config["ENGINE"].endswith("sqlite3"):
+        config.pop("CONN_MAX_AGE", None)
+        config.pop("CONN_HEALTH_CHECKS", None)
+    return config
+
+
+def environment() -> str:
+    value = os.environ.get("POLKU_ENV", "demo").strip().lower()
+    if value not in ("demo", "development", "production", "test"):
+        raise ConfigError(f"POLKU_ENV must be demo, development, test or production, got {value!r}")
+    return value
+
+
+def is_production() -> bool:
+    return environment() == "production"
+
+
+def is_test() -> bool:
+    return environment() == "test"
+
+
+def secret_key_from_env(*, production: bool) -> str:
+    """SECRET_KEY from the environment; for the demo one is generated once and kept in var/."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        if production and len(key) < 50:
+            raise ConfigError("SECRET_KEY must be at least 50 characters in production")
+        return key
+    if production:
+        raise ConfigError("SECRET_KEY must be set when POLKU_ENV=production")
+    path = VAR_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(64)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def list_from_env(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [part.strip() for part in raw.split(",") if part.strip()]

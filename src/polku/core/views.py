@@ -1,0 +1,43 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from polku.core import access, selectors
+from polku.core.forms import AccessLogFilterForm, ReviewForm
+from polku.core.models import BreakTheGlassGrant
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html")
+
+
+@login_required
+@permission_required("core.review_access_log", raise_exception=True)
+def access_log(request):
+    form = AccessLogFilterForm(request.GET or None)
+    filters = selectors.AccessLogFilter()
+    if form.is_valid():
+        filters = selectors.AccessLogFilter(**{k: v for k, v in form.cleaned_data.items() if v not in ("", None)})
+    rows = selectors.list_access_log(viewer=request.user, filters=filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    pending = selectors.list_unreviewed_break_the_glass(viewer=request.user)
+    return render(request, "core/access_log.html",
+                  {"form": form, "page": page, "pending": pending, "review_form": ReviewForm()})
+
+
+@login_required
+@permission_required("core.review_access_log", raise_exception=True)
+@require_POST
+def review_break_the_glass(request, grant_id: int):
+    grant = get_object_or_404(BreakTheGlassGrant, pk=grant_id)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        access.review_break_the_glass(reviewer=request.user, grant=grant, note=form.cleaned_data["note"])
+        messages.success(request, _("Emergency access marked as reviewed."))
+    else:
+        messages.error(request, _("Write a review note."))
+    return redirect("access_log")

@@ -1,0 +1,33 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from polku.core.services import load_areas
+from polku.demo.organisations import DEMO_PASSWORD, create_demo_users, load_demo_organisations
+
+
+class Command(BaseCommand):
+    help = "Set up the demo database (migrate, real areas, demo users, simulated caseload) and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="set up only; do not start the server")
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def handle(self, *args, **options):
+        self.stdout.write("Migrating the database ...")
+        call_command("migrate", verbosity=0)
+        result = load_areas()
+        self.stdout.write(f"Areas: {result.collaboration_areas} collaboration areas, {result.areas} areas, "
+                          f"{result.municipalities} municipalities")
+        organisations = load_demo_organisations()
+        logins = create_demo_users(organisations=organisations)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
+        width = max(len(login.username) for login in logins)
+        for login in logins:
+            self.stdout.write(f"  {login.username.ljust(width)}  {login.role} — {login.description}")
+        self.stdout.write("")
+        if options["no_serve"]:
+            return
+        host = options["addrport"]
+        self.stdout.write(self.style.SUCCESS(f"Polku is served on http://{host}/ (Ctrl+C stops it)"))
+        call_command("runserver", host, use_reloader=False)

@@ -1,0 +1,8 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("polku.core.urls")),
+    path("asiakastyo/", include("polku.casework.urls")),
+    path("django-admin/", admin.site.urls),
+]
