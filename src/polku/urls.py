@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("polku.core.urls")),
     path("asiakastyo/", include("polku.casework.urls")),
+    path("api/v1/", include("polku.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

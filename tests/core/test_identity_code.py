@@ -189,9 +189,7 @@ def test_made_code_uses_minus_plus_or_a_by_default():
 
 
 def test_made_code_uses_a_requested_new_century_sign():
-    assert make_identity_code(birth_date=date(1994, 5, 1), individual_number=902, century_sign="y") == (
-        "010594Y9021"
-    )
+    assert make_identity_code(birth_date=date(1994, 5, 1), individual_number=902, century_sign="y") == ("010594Y9021")
 
 
 def test_making_a_code_with_a_sign_of_another_century_is_refused():

@@ -189,11 +189,14 @@ def _texts(element: Mapping[str, Any], key: str) -> Mapping[str, str]:
 
 def _ordinal(option: Mapping[str, Any], link_id: str) -> int:
     holders = (option, option.get("valueCoding", {}))
-    values = [ext.get("valueDecimal", ext.get("valueInteger")) for holder in holders
-              for ext in holder.get("extension", []) if ext.get("url") == ORDINAL_VALUE_URL]
+    values = [
+        ext.get("valueDecimal", ext.get("valueInteger"))
+        for holder in holders
+        for ext in holder.get("extension", [])
+        if ext.get("url") == ORDINAL_VALUE_URL
+    ]
     if len(values) != 1 or not isinstance(values[0], int | float) or values[0] != int(values[0]):
-        raise _fail(f"Every answer option of item '{link_id}' needs one integral ordinal value.",
-                    link_id=link_id)
+        raise _fail(f"Every answer option of item '{link_id}' needs one integral ordinal value.", link_id=link_id)
     return int(values[0])
 
 
@@ -215,8 +218,7 @@ def _item(raw: Mapping[str, Any]) -> Item:
     )
     if kind == "choice" and not options:
         raise _fail(f"Choice item '{link_id}' has no answer options.", link_id=link_id)
-    return Item(link_id=link_id, kind=kind, prefix=raw.get("prefix"), texts=_texts(raw, "text"),
-                answer_options=options)
+    return Item(link_id=link_id, kind=kind, prefix=raw.get("prefix"), texts=_texts(raw, "text"), answer_options=options)
 
 
 def _rule(ext: Mapping[str, Any], scales: Mapping[str, tuple[str, ...]], items: set[str]) -> Rule:
@@ -225,8 +227,10 @@ def _rule(ext: Mapping[str, Any], scales: Mapping[str, tuple[str, ...]], items: 
         scale=next((e["valueCode"] for e in _sub(ext, "scale")), None),
         item=next((e["valueString"] for e in _sub(ext, "item")), None),
     )
-    if (rule.scale is None) == (rule.item is None) or (rule.scale and rule.scale not in scales) or (
-        rule.item and rule.item not in items
+    if (
+        (rule.scale is None) == (rule.item is None)
+        or (rule.scale and rule.scale not in scales)
+        or (rule.item and rule.item not in items)
     ):
         raise _fail("A rule needs exactly one known scale or item.", scale=rule.scale, item=rule.item)
     return rule
@@ -258,8 +262,11 @@ def parse_instrument(resource: Mapping[str, Any]) -> Instrument:
             raise _fail("A scale must list choice items only.", link_ids=list(link_ids))
         scales[_one_value(ext, "code", "valueCode")] = link_ids
     bands = tuple(
-        Band(min=_one_value(e, "min", "valueInteger"), max=_one_value(e, "max", "valueInteger"),
-             code=_one_value(e, "code", "valueCode"))
+        Band(
+            min=_one_value(e, "min", "valueInteger"),
+            max=_one_value(e, "max", "valueInteger"),
+            code=_one_value(e, "code", "valueCode"),
+        )
         for e in _sub(scoring[0], "band")
     )
     lowest, highest = _range(scales[TOTAL_SCALE], by_id)
@@ -343,13 +350,14 @@ def import_licensed_texts(*, instrument: Instrument, texts: Mapping[str, Mapping
         )
     for language, by_item in texts.items():
         if not _LANGUAGE_TAG.match(language):
-            raise InstrumentError("invalid_language", f"'{language}' is not a language tag.",
-                                  {"language": language})
-        blank = sorted(link_id for link_id, text in by_item.items() if not isinstance(text, str) or
-                       not text.strip())
+            raise InstrumentError("invalid_language", f"'{language}' is not a language tag.", {"language": language})
+        blank = sorted(link_id for link_id, text in by_item.items() if not isinstance(text, str) or not text.strip())
         if blank:
-            raise InstrumentError("blank_text", f"Texts for {', '.join(blank)} in '{language}' are blank.",
-                                  {"link_ids": blank, "language": language})
+            raise InstrumentError(
+                "blank_text",
+                f"Texts for {', '.join(blank)} in '{language}' are blank.",
+                {"link_ids": blank, "language": language},
+            )
     resource = copy.deepcopy(instrument.as_fhir())
     for raw in resource.get("item", []):
         for language, by_item in texts.items():
@@ -362,11 +370,17 @@ def _set_text(raw: dict[str, Any], language: str, text: str) -> None:
     if language == PRIMARY_LANGUAGE:
         raw["text"] = text
         return
-    others = [ext for ext in raw.get("_text", {}).get("extension", [])
-              if not (ext.get("url") == TRANSLATION_URL and
-                      any(e.get("valueCode") == language for e in _sub(ext, "lang")))]
-    others.append({"url": TRANSLATION_URL, "extension": [
-        {"url": "lang", "valueCode": language}, {"url": "content", "valueString": text}]})
+    others = [
+        ext
+        for ext in raw.get("_text", {}).get("extension", [])
+        if not (ext.get("url") == TRANSLATION_URL and any(e.get("valueCode") == language for e in _sub(ext, "lang")))
+    ]
+    others.append(
+        {
+            "url": TRANSLATION_URL,
+            "extension": [{"url": "lang", "valueCode": language}, {"url": "content", "valueString": text}],
+        }
+    )
     raw["_text"] = {**raw.get("_text", {}), "extension": others}
 
 
@@ -378,12 +392,18 @@ def score(*, instrument: Instrument, answers: Mapping[str, int]) -> ScoreResult:
     scored = instrument.scored_items
     missing = [item.link_id for item in scored if item.link_id not in answers]
     if missing:
-        raise ScoringError("missing_items", f"Answers are missing for: {', '.join(missing)}.",
-                           {"link_ids": missing, "instrument": instrument.code})
+        raise ScoringError(
+            "missing_items",
+            f"Answers are missing for: {', '.join(missing)}.",
+            {"link_ids": missing, "instrument": instrument.code},
+        )
     unknown = sorted(set(answers) - {item.link_id for item in scored})
     if unknown:
-        raise ScoringError("unknown_items", f"These answers are not scored items: {', '.join(unknown)}.",
-                           {"link_ids": unknown, "instrument": instrument.code})
+        raise ScoringError(
+            "unknown_items",
+            f"These answers are not scored items: {', '.join(unknown)}.",
+            {"link_ids": unknown, "instrument": instrument.code},
+        )
     for item in scored:
         value = answers[item.link_id]
         allowed = item.allowed_values
@@ -393,12 +413,16 @@ def score(*, instrument: Instrument, answers: Mapping[str, int]) -> ScoreResult:
                 "out_of_range",
                 f"The answer to item '{item.link_id}' should be an integer from {allowed[0]} to "
                 f"{allowed[-1]} but is {value!r}.",
-                {"link_id": item.link_id, "value": value, "min": allowed[0], "max": allowed[-1],
-                 "allowed": list(allowed)},
+                {
+                    "link_id": item.link_id,
+                    "value": value,
+                    "min": allowed[0],
+                    "max": allowed[-1],
+                    "allowed": list(allowed),
+                },
             )
     total = sum(answers[link_id] for link_id in instrument.total_link_ids)
-    subscales = {code: sum(answers[link_id] for link_id in link_ids)
-                 for code, link_ids in instrument.subscales.items()}
+    subscales = {code: sum(answers[link_id] for link_id in link_ids) for code, link_ids in instrument.subscales.items()}
     scales = {**subscales, TOTAL_SCALE: total}
 
     def met(rule: Rule) -> bool:
