@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from polku.core import access, selectors
+from polku.core.errors import DomainError
 from polku.core.forms import AccessLogFilterForm, ReviewForm
 from polku.core.models import BreakTheGlassGrant
 
@@ -36,8 +37,11 @@ def review_break_the_glass(request, grant_id: int):
     grant = get_object_or_404(BreakTheGlassGrant, pk=grant_id)
     form = ReviewForm(request.POST)
     if form.is_valid():
-        access.review_break_the_glass(reviewer=request.user, grant=grant, note=form.cleaned_data["note"])
-        messages.success(request, _("Emergency access marked as reviewed."))
+        try:
+            access.review_break_the_glass(reviewer=request.user, grant=grant, note=form.cleaned_data["note"])
+            messages.success(request, _("Emergency access marked as reviewed."))
+        except DomainError as error:  # e.g. a second reviewer (or a resubmitted form) came second
+            messages.error(request, error.message)
     else:
         messages.error(request, _("Write a review note."))
     return redirect("access_log")
