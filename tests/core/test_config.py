@@ -10,7 +10,9 @@ from polku import config
 
 
 def run_polku(*args, **env):
-    environment = {**os.environ, **env}
+    # The browser-test conftest allows Django's async-unsafe mode for the test process only; a deploy
+    # check must not inherit it.
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | env
     return subprocess.run([sys.executable, "-m", "polku", *args], capture_output=True, text=True,
                           env=environment, timeout=120)
 

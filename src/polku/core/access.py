@@ -110,10 +110,29 @@ def require_client_access(*, actor: User, client_id: int, action: AccessAction =
     return grant
 
 
-def log_list_read(*, actor: User, client_ids: Iterable[int], object_type: str = "client_list") -> None:
+def log_list_read(*, actor: User, client_ids: Iterable[int], object_type: str = "client_list",
+                  basis: AccessBasis = AccessBasis.CARE_RELATIONSHIP) -> None:
     """Log that a list showed these clients; the caller's query already went through a selector."""
-    _log(actor=actor, client_ids=list(client_ids), action=AccessAction.READ,
-         basis=AccessBasis.CARE_RELATIONSHIP, object_type=object_type)
+    _log(actor=actor, client_ids=list(client_ids), action=AccessAction.READ, basis=basis, object_type=object_type)
+
+
+def require_team_lead_access(*, actor: User, client_id: int, client_organisation_id: int | None,
+                             action: AccessAction = AccessAction.WRITE, object_type: str = "client",
+                             object_id: str | int = "") -> AccessGrant:
+    """Allow a team lead to organise (assign, merge) a client of their own organisation; log either way.
+
+    This is the administrative basis: the lead handles minimum data to organise the work and needs no
+    care relationship (assigning is what creates one); clinical content still needs a relationship.
+    """
+    allowed = (actor.is_authenticated and actor.is_active and actor.has_perm("core.assign_clients")
+               and actor.organisation_id is not None and actor.organisation_id == client_organisation_id)
+    basis = AccessBasis.ADMINISTRATIVE if allowed else AccessBasis.DENIED
+    _log(actor=actor, client_ids=[client_id], action=action, basis=basis, object_type=object_type,
+         object_id=str(object_id))
+    if not allowed:
+        raise AccessDenied("team_lead_access_denied",
+                           _("Only a team lead of the client's organisation can do this."))
+    return AccessGrant(client_id=client_id, basis=AccessBasis.ADMINISTRATIVE)
 
 
 def break_the_glass(*, actor: User, client_id: int, reason: str,

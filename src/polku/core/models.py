@@ -174,6 +174,8 @@ class AccessAction(models.TextChoices):
 class AccessBasis(models.TextChoices):
     CARE_RELATIONSHIP = "care_relationship", _("Care relationship")
     BREAK_THE_GLASS = "break_the_glass", _("Break-the-glass")
+    # Minimum data for organising the work (assignment, duplicate check, merge), never clinical content.
+    ADMINISTRATIVE = "administrative", _("Administrative (assignment, duplicate check)")
     DENIED = "denied", _("Denied")
 
 

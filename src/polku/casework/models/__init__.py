@@ -10,6 +10,7 @@ from polku.casework.models.client import (
     LanguageProficiency,
     LegalStatus,
 )
+from polku.casework.models.licensed_text import LicensedInstrumentText
 from polku.casework.models.meeting import (
     Meeting,
     MeetingOutcome,
@@ -21,14 +22,15 @@ from polku.casework.models.meeting import (
 )
 from polku.casework.models.note import Note, NoteStatus, NoteTopic
 from polku.casework.models.path import PathEvent, PathEventKind
-from polku.casework.models.plan import PlanAction, PlanGoal, PlanStatus, ServicePlan
+from polku.casework.models.plan import PlanAction, PlanCloseReason, PlanGoal, PlanStatus, ServicePlan
 from polku.casework.models.screening import ScreeningResponse
 from polku.casework.models.team import CareTeamMembership, CareTeamRole, Team, TeamMember
 
 __all__ = [
     "CareTeamMembership", "CareTeamRole", "Client", "ClientLanguage", "ClientLegalStatus", "ClientStatus",
-    "Gender", "InterpreterGenderPreference", "LanguageProficiency", "LegalStatus", "Meeting", "MeetingOutcome",
+    "Gender", "InterpreterGenderPreference", "LanguageProficiency", "LegalStatus", "LicensedInstrumentText",
+    "Meeting", "MeetingOutcome",
     "MeetingParticipant", "MeetingPlace", "Note", "NoteStatus", "NoteTopic", "ParticipantKind", "PathEvent",
-    "PathEventKind", "PlanAction", "PlanGoal", "PlanStatus", "ScreeningResponse", "ServicePlan", "Team",
-    "TeamMember", "WorkActivity", "WorkTime",
+    "PathEventKind", "PlanAction", "PlanCloseReason", "PlanGoal", "PlanStatus", "ScreeningResponse", "ServicePlan",
+    "Team", "TeamMember", "WorkActivity", "WorkTime",
 ]

@@ -15,6 +15,18 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class PlanCloseReason(models.TextChoices):
+    """Why a plan ended: coded so that path analytics can tell finished paths from broken ones."""
+
+    GOALS_MET = "goals_met", _("Goals met")
+    REPLACED = "replaced", _("Replaced by a new plan")
+    CLIENT_DECLINED = "client_declined", _("The client no longer wants the plan")
+    CLIENT_MOVED = "client_moved", _("The client moved away")
+    CLIENT_UNREACHABLE = "client_unreachable", _("The client cannot be reached")
+    CLIENT_WORK_ENDED = "client_work_ended", _("Client work ended")
+    OTHER = "other", _("Other reason")
+
+
 class ServicePlan(models.Model):
     client = models.ForeignKey("casework.Client", on_delete=models.PROTECT, related_name="plans")
     status = models.CharField(_("status"), max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
@@ -23,6 +35,9 @@ class ServicePlan(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(_("reason for closing"), max_length=24, choices=PlanCloseReason.choices,
+                                     blank=True)
+    closed_note = models.CharField(_("note on closing"), max_length=500, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
