@@ -10,3 +10,14 @@ def query_with(context, **changes):
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def role_label(value: str) -> str:
+    """The translated label of a role or profession code as stored in logs ('nurse', 'team_lead')."""
+    from polku.core.roles import Profession, Role
+
+    for choices in (Role, Profession):
+        if value in choices.values:
+            return str(choices(value).label)
+    return value
