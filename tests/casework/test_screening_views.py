@@ -111,7 +111,7 @@ def test_a_complete_screening_is_saved_and_the_result_page_suggests_a_next_step(
     assert response["Location"] == url("screening_detail", client_record.pk, screening.pk)
     assert (screening.total, screening.client_language, screening.worker_language) == (12, "sv", "en")
     html = as_nurse.get(response["Location"]).content.decode()
-    assert "PHQ9 total 12 (Moderate)." in html
+    assert "PHQ-9 total 12 (Moderate)." in html
     assert "Consider discussing with the client a referral" in html and "2–4 weeks" in html
     assert "never a diagnosis" in html
     assert 'role="alert"' not in html

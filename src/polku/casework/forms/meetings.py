@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from polku.casework.languages import language_choices
 from polku.casework.models import CareTeamRole, Client, Meeting, MeetingOutcome, MeetingPlace, WorkActivity
 from polku.casework.models.meeting import ParticipantKind
 from polku.core.errors import DomainError
@@ -23,6 +24,11 @@ def apply_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal on the field it names, or at the top of the form."""
     field = SERVICE_FIELD_TO_FORM_FIELD.get(error.field or "", error.field)
     form.add_error(field if field in form.fields else None, str(error.message))
+
+
+def _interpreting_languages(blank_label) -> list[tuple[str, str]]:
+    """The languages by name in the UI language: a worker picks "Arabic", not the code "ar"."""
+    return [("", blank_label), *language_choices()]
 
 
 def _lines(value: str) -> list[str]:
@@ -67,9 +73,8 @@ class PlanMeetingForm(MeetingTimeForm):
     place_detail = forms.CharField(label=_("Address or details"), required=False, max_length=300)
     participants = WorkerChoiceField(label=_("Workers taking part"), queryset=User.objects.none(),
                                      widget=forms.CheckboxSelectMultiple)
-    interpreter_language = forms.CharField(label=_("Interpreting language"), required=False, max_length=8,
-                                           help_text=_("Language code, for example ar, fa or so. Empty if no "
-                                                       "interpreter is needed."))
+    interpreter_language = forms.ChoiceField(label=_("Interpreting language"), required=False,
+                                             choices=lambda: _interpreting_languages(_("No interpreter needed")))
 
     def __init__(self, *args, workers: QuerySet[User], **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,8 +89,8 @@ class PlanMeetingForm(MeetingTimeForm):
 
 class InterpreterFieldsMixin(forms.Form):
     interpreter_used = forms.BooleanField(label=_("An interpreter took part"), required=False)
-    interpreter_language = forms.CharField(label=_("Interpreting language"), required=False, max_length=8,
-                                           help_text=_("Language code, for example ar, fa or so."))
+    interpreter_language = forms.ChoiceField(label=_("Interpreting language"), required=False,
+                                             choices=lambda: _interpreting_languages(_("None")))
     interpreter_name = forms.CharField(label=_("Interpreter's name"), required=False, max_length=200)
 
 

@@ -307,6 +307,14 @@ def _move_related(*, keep: Client, duplicate: Client) -> dict[str, int]:
     moved["care_memberships"] = CareTeamMembership.objects.filter(client=duplicate).update(client=keep)
     kept_languages = keep.languages.values("language")
     moved["languages"] = duplicate.languages.exclude(language__in=kept_languages).update(client=keep)
+    # Other apps' rows about the client (referrals, bookings, path breaks) follow the client as they are:
+    # casework cannot import those apps, and their rows carry no per-client uniqueness to reconcile.
+    for relation in Client._meta.related_objects:
+        name = relation.get_accessor_name()
+        if name in moved or name == "merged_records" or not relation.one_to_many:
+            continue
+        field = relation.field.name
+        moved[name] = relation.related_model._default_manager.filter(**{field: duplicate}).update(**{field: keep})
     return moved
 
 

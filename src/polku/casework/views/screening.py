@@ -73,7 +73,7 @@ def result_card(screening: ScreeningResponse, points: list[selectors.TrendPoint]
     return {
         "screening": screening,
         "title": selectors.instrument_title(instrument) if instrument else screening.instrument,
-        "name": instrument.name if instrument else screening.instrument,
+        "name": instrument.code.upper() if instrument else screening.instrument.upper(),
         "max_total": selectors.max_total(instrument) if instrument else None,
         "band_label": selectors.band_label(screening.band),
         "suggestion": selectors.next_step_suggestion(instrument=screening.instrument, band=screening.band,
