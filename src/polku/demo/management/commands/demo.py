@@ -1,8 +1,14 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
+from polku.casework.models import Client
 from polku.core.services import load_areas
 from polku.demo.organisations import DEMO_PASSWORD, create_demo_users, load_demo_organisations
+from polku.demo.simulator import simulate_caseload
+
+DEMO_CLIENTS = 300
+DEMO_SEED = 2016  # PPMM started in 2016; any fixed seed gives the same caseload for the same day
 
 
 class Command(BaseCommand):
@@ -20,6 +26,11 @@ class Command(BaseCommand):
                           f"{result.municipalities} municipalities")
         organisations = load_demo_organisations()
         logins = create_demo_users(organisations=organisations)
+        if not Client.objects.exists():
+            # Up to today, so the caseload, to-do list and planned meetings are current in the demo.
+            self.stdout.write(f"Simulating a caseload of {DEMO_CLIENTS} fictional clients ...")
+            result = simulate_caseload(clients=DEMO_CLIENTS, seed=DEMO_SEED, until=timezone.localdate())
+            self.stdout.write(result.summary())
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         width = max(len(login.username) for login in logins)
