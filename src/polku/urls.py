@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("polku.core.urls")),
     path("asiakastyo/", include("polku.casework.urls")),
+    path("lahetteet/", include("polku.referrals.urls")),
     path("api/v1/", include("polku.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

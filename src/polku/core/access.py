@@ -64,8 +64,9 @@ def active_break_the_glass(*, user: User, client_id: int) -> BreakTheGlassGrant 
     )
 
 
-def _log(*, actor: User, client_ids: Iterable[int], action: str, basis: str, reason: str = "",
-         object_type: str = "", object_id: str = "") -> None:
+def log_access(*, actor: User, client_ids: Iterable[int], action: str, basis: str, reason: str = "",
+               object_type: str = "", object_id: str = "") -> None:
+    """Write access-log rows with the current request's details; for bases decided outside this module."""
     meta = current_request_meta()
     organisation = str(actor.organisation) if getattr(actor, "organisation_id", None) else ""
     AccessLog.objects.bulk_create(
@@ -102,10 +103,10 @@ def require_client_access(*, actor: User, client_id: int, action: AccessAction =
     if grant is None:
         # Services call this before opening their transaction, so that this row survives the
         # rollback that the refusal causes.
-        _log(actor=actor, client_ids=[client_id], action=action, basis=AccessBasis.DENIED,
+        log_access(actor=actor, client_ids=[client_id], action=action, basis=AccessBasis.DENIED,
              object_type=object_type, object_id=str(object_id))
         raise AccessDenied("access_denied", _("You have no care relationship with this client."))
-    _log(actor=actor, client_ids=[client_id], action=action, basis=grant.basis, reason=grant.reason,
+    log_access(actor=actor, client_ids=[client_id], action=action, basis=grant.basis, reason=grant.reason,
          object_type=object_type, object_id=str(object_id))
     return grant
 
@@ -113,7 +114,7 @@ def require_client_access(*, actor: User, client_id: int, action: AccessAction =
 def log_list_read(*, actor: User, client_ids: Iterable[int], object_type: str = "client_list",
                   basis: AccessBasis = AccessBasis.CARE_RELATIONSHIP) -> None:
     """Log that a list showed these clients; the caller's query already went through a selector."""
-    _log(actor=actor, client_ids=list(client_ids), action=AccessAction.READ, basis=basis, object_type=object_type)
+    log_access(actor=actor, client_ids=list(client_ids), action=AccessAction.READ, basis=basis, object_type=object_type)
 
 
 def require_team_lead_access(*, actor: User, client_id: int, client_organisation_id: int | None,
@@ -127,7 +128,7 @@ def require_team_lead_access(*, actor: User, client_id: int, client_organisation
     allowed = (actor.is_authenticated and actor.is_active and actor.has_perm("core.assign_clients")
                and actor.organisation_id is not None and actor.organisation_id == client_organisation_id)
     basis = AccessBasis.ADMINISTRATIVE if allowed else AccessBasis.DENIED
-    _log(actor=actor, client_ids=[client_id], action=action, basis=basis, object_type=object_type,
+    log_access(actor=actor, client_ids=[client_id], action=action, basis=basis, object_type=object_type,
          object_id=str(object_id))
     if not allowed:
         raise AccessDenied("team_lead_access_denied",
@@ -143,7 +144,7 @@ def break_the_glass(*, actor: User, client_id: int, reason: str,
         raise DomainError("reason_required", _("State the reason for opening this client's data."),
                           field="reason")
     if not actor.has_perm("core.break_the_glass"):
-        _log(actor=actor, client_ids=[client_id], action=AccessAction.READ, basis=AccessBasis.DENIED,
+        log_access(actor=actor, client_ids=[client_id], action=AccessAction.READ, basis=AccessBasis.DENIED,
              reason=reason, object_type="break_the_glass")
         raise AccessDenied("break_the_glass_not_permitted",
                            _("Your role does not allow emergency access to client data."))
@@ -157,7 +158,7 @@ def break_the_glass(*, actor: User, client_id: int, reason: str,
             user=actor, client_id=client_id, reason=reason, granted_at=now,
             expires_at=now + timedelta(hours=hours),
         )
-        _log(actor=actor, client_ids=[client_id], action=AccessAction.READ,
+        log_access(actor=actor, client_ids=[client_id], action=AccessAction.READ,
              basis=AccessBasis.BREAK_THE_GLASS, reason=reason, object_type="break_the_glass",
              object_id=str(grant.pk))
     return grant

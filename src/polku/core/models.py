@@ -176,6 +176,8 @@ class AccessBasis(models.TextChoices):
     BREAK_THE_GLASS = "break_the_glass", _("Break-the-glass")
     # Minimum data for organising the work (assignment, duplicate check, merge), never clinical content.
     ADMINISTRATIVE = "administrative", _("Administrative (assignment, duplicate check)")
+    # A worker of the service a referral was sent to: the fields the client's consent discloses, nothing more.
+    REFERRAL_RECIPIENT = "referral_recipient", _("Referral recipient (disclosed fields only)")
     DENIED = "denied", _("Denied")
 
 

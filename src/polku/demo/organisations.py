@@ -60,6 +60,8 @@ DEMO_USERS = [
     ("laakari", Role.PROFESSIONAL, Profession.DOCTOR, "unit", "Leo", "Lääkäri", "doctor"),
     ("tiiminvetaja", Role.TEAM_LEAD, Profession.NURSE, "unit", "Tiina", "Tiiminvetäjä",
      "team lead: assigns clients"),
+    ("poliklinikka", Role.PROFESSIONAL, Profession.PSYCHOLOGIST, "VS", "Paula", "Poliklinikka",
+     "psychologist at the county's psychiatric outpatient clinic: receives referrals in the inbox"),
     ("valittaja", Role.INTERPRETER_DISPATCHER, "", "interpreters", "Veera", "Välittäjä",
      "interpreter dispatcher"),
     ("tulkki", Role.INTERPRETER, "", "interpreters", "Tuomas", "Tulkki", "interpreter"),

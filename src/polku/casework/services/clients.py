@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from polku.casework import extensions
 from polku.casework.models import (
     CareTeamMembership,
     Client,
@@ -307,8 +308,10 @@ def _move_related(*, keep: Client, duplicate: Client) -> dict[str, int]:
     moved["care_memberships"] = CareTeamMembership.objects.filter(client=duplicate).update(client=keep)
     kept_languages = keep.languages.values("language")
     moved["languages"] = duplicate.languages.exclude(language__in=kept_languages).update(client=keep)
-    # Other apps' rows about the client (referrals, bookings, path breaks) follow the client as they are:
-    # casework cannot import those apps, and their rows carry no per-client uniqueness to reconcile.
+    # Apps that own client rows with rules of their own (referrals: one open break per kind) move them here.
+    for handler in extensions.merge_handlers():
+        moved.update(handler(keep=keep, duplicate=duplicate))
+    # Any other app's rows about the client follow the client as they are.
     for relation in Client._meta.related_objects:
         name = relation.get_accessor_name()
         if name in moved or name == "merged_records" or not relation.one_to_many:

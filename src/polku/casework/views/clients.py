@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from polku.casework import extensions
 from polku.casework.forms.clients import (
     AssignPairForm,
     BreakTheGlassForm,
@@ -116,6 +117,11 @@ def client_detail(request, client_id: int):
     context = {}
     for section in SECTIONS:
         context.update(section.section_context(viewer=request.user, client=page.client))
+    extra_templates = []
+    for extra in extensions.client_page_sections():
+        context.update(extra.context(viewer=request.user, client=page.client))
+        extra_templates.extend(extra.templates)
+    context["extra_section_templates"] = extra_templates
     context.update(page=page, client=page.client, can_assign=request.user.has_perm("core.assign_clients"))
     return render(request, "casework/client_detail.html", context)
 

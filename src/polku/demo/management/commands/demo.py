@@ -6,6 +6,7 @@ from polku.casework.models import Client
 from polku.core.services import load_areas
 from polku.demo.organisations import DEMO_PASSWORD, create_demo_users, load_demo_organisations
 from polku.demo.simulator import simulate_caseload
+from polku.referrals.demo import load_demo_referral_services
 
 DEMO_CLIENTS = 300
 DEMO_SEED = 2016  # PPMM started in 2016; any fixed seed gives the same caseload for the same day
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                           f"{result.municipalities} municipalities")
         organisations = load_demo_organisations()
         logins = create_demo_users(organisations=organisations)
+        self.stdout.write(f"Referral services: {len(load_demo_referral_services())} simulated services in Turku")
         if not Client.objects.exists():
             # Up to today, so the caseload, to-do list and planned meetings are current in the demo.
             self.stdout.write(f"Simulating a caseload of {DEMO_CLIENTS} fictional clients ...")
