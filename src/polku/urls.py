@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("polku.core.urls")),
     path("asiakastyo/", include("polku.casework.urls")),
     path("lahetteet/", include("polku.referrals.urls")),
+    path("tulkkaus/", include("polku.interpreting.urls")),
     path("api/v1/", include("polku.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

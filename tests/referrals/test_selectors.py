@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.db import transaction
+from django.utils import translation
 
 from polku.core.errors import AccessDenied
 from polku.core.models import AccessLog
@@ -77,8 +78,10 @@ def test_the_path_timeline_orders_events_and_measures_the_waits(nurse, client_re
         services.receive_referral(actor=clinic_worker, referral=referral)
     with time_machine.travel(at(2026, 3, 4, 18, 0), tick=False):
         services.accept_referral(actor=clinic_worker, referral=referral)
-    timeline = selectors.get_path_timeline(viewer=nurse, client=client_record)
-    assert [(e.label, e.wait_days, e.wait_hours) for e in timeline.entries] == [
+    with translation.override("en"):
+        timeline = selectors.get_path_timeline(viewer=nurse, client=client_record)
+        labels = [(str(e.label), e.wait_days, e.wait_hours) for e in timeline.entries]
+    assert labels == [
         ("Referral sent", 0, 0), ("Referral received", 2, 6), ("Referral accepted", 0, 3)]
     assert timeline.entries[0].wait is None and timeline.open_breaks == []
 

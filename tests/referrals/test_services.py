@@ -313,7 +313,7 @@ def test_the_care_team_cannot_answer_for_a_service_that_works_in_polku_and_the_a
 def test_held_before_booked_is_refused_naming_the_allowed_next_states(manual_referral, nurse):
     services.receive_referral(actor=nurse, referral=manual_referral)
     services.accept_referral(actor=nurse, referral=manual_referral)
-    with pytest.raises(DomainError) as error:
+    with translation.override("en"), pytest.raises(DomainError) as error:
         services.record_appointment_held(actor=nurse, referral=manual_referral)
     assert error.value.code == "transition_not_allowed"
     assert error.value.params["allowed"] == ["appointment_booked", "withdrawn", "expired"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,6 +25,8 @@ from polku.casework.models import (
     WorkTime,
 )
 from polku.casework.workdays import is_working_day
+from polku.core.models import DisclosureLog
+from polku.referrals.models import Referral, ReferralConsent, ReferralTransition
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 OFFICE_START = 8 * 60
@@ -60,6 +63,8 @@ class PendingEvent:
     subject: models.Model | None
     attributes: dict
     seq: int
+    service: str = ""  # the receiving service's name (referral events)
+    organisation: object = None  # overrides the actor's (a service's answer recorded by the sender)
 
 
 @dataclass
@@ -77,6 +82,12 @@ class Batch:
     goals: list[PlanGoal] = field(default_factory=list)
     actions: list[PlanAction] = field(default_factory=list)
     events: list[PendingEvent] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)
+    referral_consents: list[ReferralConsent] = field(default_factory=list)
+    referral_transitions: list[ReferralTransition] = field(default_factory=list)
+    disclosures: list[DisclosureLog] = field(default_factory=list)
+    # Run once the referrals have primary keys: fill ids into attributes and disclosure texts.
+    after_keys: list[Callable[[], None]] = field(default_factory=list)
 
     def flush(self) -> dict[str, int]:
         """Insert everything (parents first, so children pick up their parents' keys); return row counts."""
@@ -84,9 +95,16 @@ class Batch:
                    (CareTeamMembership, self.memberships), (Meeting, self.meetings),
                    (MeetingParticipant, self.participants), (WorkTime, self.work_times), (Note, self.notes),
                    (ScreeningResponse, self.screenings), (ServicePlan, self.plans), (PlanGoal, self.goals),
-                   (PlanAction, self.actions)]
+                   (PlanAction, self.actions), (Referral, self.referrals)]
         counts: dict[str, int] = {}
         for model, rows in ordered:
+            if rows:
+                model.objects.bulk_create(rows, batch_size=INSERT_BATCH)
+            counts[model._meta.model_name] = len(rows)
+        for fill in self.after_keys:
+            fill()
+        for model, rows in ((ReferralConsent, self.referral_consents), (ReferralTransition, self.referral_transitions),
+                            (DisclosureLog, self.disclosures)):
             if rows:
                 model.objects.bulk_create(rows, batch_size=INSERT_BATCH)
             counts[model._meta.model_name] = len(rows)
@@ -104,6 +122,7 @@ def _path_event(pending: PendingEvent) -> PathEvent:
     return PathEvent(
         client=pending.client, activity=str(pending.activity), at=pending.at, actor=actor,
         actor_role=(actor.profession or actor.role) if actor else "",
-        organisation=(actor.organisation if actor else None) or pending.client.organisation,
+        organisation=pending.organisation or (actor.organisation if actor else None) or pending.client.organisation,
+        service=pending.service,
         object_type=subject._meta.model_name if subject is not None else "",
         object_id=str(subject.pk) if subject is not None else "", attributes=pending.attributes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -33,17 +34,23 @@ from polku.casework.models import (
     TeamMember,
     WorkTime,
 )
-from polku.core.models import Organisation, User
+from polku.core.models import DisclosureLog, Organisation, User
+from polku.referrals.models import Referral, ReferralConsent, ReferralService, ReferralTransition
 
 # Parents before children, so a child's foreign keys can be replaced by its parents' digests.
 TABLES: tuple[type[models.Model], ...] = (
-    Organisation, User, Team, TeamMember, Client, ClientLanguage, ClientLegalStatus, CareTeamMembership, Meeting,
-    MeetingParticipant, WorkTime, Note, ScreeningResponse, ServicePlan, PlanGoal, PlanAction, PathEvent,
+    Organisation, User, ReferralService, Team, TeamMember, Client, ClientLanguage, ClientLegalStatus,
+    CareTeamMembership, Meeting, MeetingParticipant, WorkTime, Note, ScreeningResponse, ServicePlan, PlanGoal,
+    PlanAction, Referral, ReferralConsent, ReferralTransition, DisclosureLog, PathEvent,
 )
 EXCLUDED: dict[type[models.Model], frozenset[str]] = {
     User: frozenset({"password", "last_login", "date_joined"}),
     Organisation: frozenset({"created_at"}),
+    ReferralService: frozenset({"created_at"}),  # set by the clock when the demo services are loaded
 }
+# Ids inside JSON attributes (referral steps and their path events) that point at digested rows.
+ATTRIBUTE_KEYS: dict[str, type[models.Model]] = {"referral_id": Referral, "service_id": ReferralService}
+DISCLOSED_REFERRAL = re.compile(r"^referral (\d+):")
 NATURAL_KEYS = ("code", "username")
 
 
@@ -61,10 +68,12 @@ def database_digest() -> str:
         own: dict[Any, str] = {}
         rows = model.objects.order_by().values_list("pk", *[f.attname for f in fields])
         for pk, *values in rows.iterator(chunk_size=2000):
-            if model is PathEvent:
-                values = [_worker_ids_to_names(v, usernames) if f.name == "attributes" else v
+            if model in (PathEvent, ReferralTransition):
+                values = [_attribute_ids(_worker_ids_to_names(v, usernames), keys) if f.name == "attributes" else v
                           for f, v in zip(fields, values, strict=True)]
             record = {f.name: _value(model, f, value, keys, natural) for f, value in zip(fields, values, strict=True)}
+            if model is DisclosureLog:
+                _disclosure_keys(record, keys)
             if model is PathEvent and record["object_id"]:
                 subject = by_model_name.get(record["object_type"])
                 if subject in keys:
@@ -108,6 +117,24 @@ def _worker_ids_to_names(value: Any, usernames: dict[int, str]) -> Any:
     if isinstance(value, list):
         return [_worker_ids_to_names(item, usernames) for item in value]
     return value
+
+
+def _attribute_ids(value: Any, keys) -> Any:
+    # Referral events name the referral and the service by id; ids may differ between equal runs.
+    if not isinstance(value, dict):
+        return value
+    return {key: keys.get(ATTRIBUTE_KEYS[key], {}).get(item, "missing") if key in ATTRIBUTE_KEYS and item is not None
+            else item for key, item in value.items()}
+
+
+def _disclosure_keys(record: dict, keys) -> None:
+    # A disclosure log names its client by a bare id and a referral inside its text.
+    if record["client_id"] is not None:
+        record["client_id"] = keys[Client].get(record["client_id"], "missing")
+    match = DISCLOSED_REFERRAL.match(record["content"] or "")
+    if match:
+        referral = keys[Referral].get(int(match.group(1)), "missing")
+        record["content"] = f"referral {referral}:{record['content'][match.end():]}"
 
 
 def _natural_key(target, value, natural) -> Any:

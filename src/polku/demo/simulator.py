@@ -4,7 +4,8 @@
 casework services: those log every access as a real user's, and a loader is no user. It writes the
 same kinds of rows the services write — clients with languages and legal-status history, care-team
 pairs, meetings with participants and work time, notes, screenings scored by the instrument engine,
-service plans, and a path event for every step with the step's own time.
+service plans, referral journeys (sim_referrals: consent, sending, the service's answers, breaks), and a path
+event for every step with the step's own time.
 
 Everything derives from ``random.Random(seed)`` and the fixed ``until`` date (the simulated "now"),
 never from the clock, so one seed always gives the same database (see `database_digest`).
@@ -31,6 +32,7 @@ from polku.demo.sim_digest import database_digest
 from polku.demo.sim_journey import Journey, RunState
 from polku.demo.sim_people import ORIGINS, make_client, weighted
 from polku.demo.sim_records import GAD7, PCL5, PHQ9
+from polku.demo.sim_referrals import ReferralJourney, load_services
 from polku.demo.sim_world import World, build_interpreter_pools, build_world, default_team_count, plan_layout
 
 __all__ = ["DEFAULT_UNTIL", "MAX_CLIENTS", "SimulationResult", "database_digest", "simulate_caseload",
@@ -57,12 +59,13 @@ class SimulationResult:
     path_events: int
     seconds: float
     rows: dict[str, int]
+    referrals: int = 0
 
     def summary(self) -> str:
         """The one-line summary the commands print."""
         return (f"Simulated {self.clients} clients (seed {self.seed}, until {self.until.isoformat()}): "
                 f"{self.teams} teams, {self.meetings} meetings, {self.notes} notes, {self.screenings} screenings, "
-                f"{self.path_events} path events in {self.seconds:.1f} s")
+                f"{self.referrals} referrals, {self.path_events} path events in {self.seconds:.1f} s")
 
 
 def validate_options(*, clients: int, teams: int | None, until: date) -> None:
@@ -104,7 +107,8 @@ def simulate_caseload(*, clients: int, seed: int, until: date = DEFAULT_UNTIL, t
     return SimulationResult(
         seed=seed, until=until, clients=rows["client"], teams=len(world.teams), workers=len(world.workers),
         meetings=rows["meeting"], notes=rows["note"], screenings=rows["screeningresponse"],
-        path_events=rows["pathevent"], seconds=time.perf_counter() - started, rows=dict(rows))
+        path_events=rows["pathevent"], referrals=rows["referral"], seconds=time.perf_counter() - started,
+        rows=dict(rows))
 
 
 def _run(*, clients: int, seed: int, until: date, teams: int,
@@ -127,6 +131,7 @@ def _run(*, clients: int, seed: int, until: date, teams: int,
     later = range(max(1, clients * 2 // 5), clients + 1)
     demo_ordinals = set(rng.sample(later if len(later) >= layout.demo_clients else range(1, clients + 1),
                                    layout.demo_clients))
+    desks = load_services()  # the demo referral services (loaded when missing) and their inbox workers
     sites = [(plan.site, plan.site.weight) for plan in layout.teams if plan.number == 1]
     rows: Counter = Counter()
     batch = Batch()
@@ -140,7 +145,10 @@ def _run(*, clients: int, seed: int, until: date, teams: int,
         registrar = weighted(rng, ((pair.lead, 0.5), (pair.nurse, 0.25), (pair.counsellor, 0.25)))
         draft = make_client(rng, site=pair.site, municipality=municipality, organisation=pair.organisation,
                             registrar=registrar, registered_at=registered_at, pools=pools, used_codes=used_codes)
-        Journey(state, batch, draft, pair, ordinal=ordinal, registered_at=registered_at, registrar=registrar).run()
+        journey = Journey(state, batch, draft, pair, ordinal=ordinal, registered_at=registered_at, registrar=registrar)
+        journey.run()
+        ReferralJourney(seed=seed, ordinal=ordinal, batch=batch, pair=pair, client=draft.client, traits=draft.traits,
+                        held=journey.held, now=state.now, desks=desks).run()
         if len(batch.clients) >= CLIENT_BATCH:
             rows.update(batch.flush())
             if progress:

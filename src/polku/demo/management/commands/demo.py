@@ -1,11 +1,16 @@
+from datetime import timedelta
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from polku.casework.models import Client
+from polku.core.models import User
 from polku.core.services import load_areas
 from polku.demo.organisations import DEMO_PASSWORD, create_demo_users, load_demo_organisations
 from polku.demo.simulator import simulate_caseload
+from polku.interpreting.demo import seed_interpreting_demo
+from polku.interpreting.models import Booking
 from polku.referrals.demo import load_demo_referral_services
 
 DEMO_CLIENTS = 300
@@ -33,6 +38,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Simulating a caseload of {DEMO_CLIENTS} fictional clients ...")
             result = simulate_caseload(clients=DEMO_CLIENTS, seed=DEMO_SEED, until=timezone.localdate())
             self.stdout.write(result.summary())
+        if not Booking.objects.exists():
+            # A past quarter of interpreter bookings for the state-compensation claim and the dispatcher's queue.
+            seeded = seed_interpreting_demo(organisation=organisations["unit"],
+                                            created_by=User.objects.get(username="hoitaja"),
+                                            period_start=timezone.localdate() - timedelta(days=120), seed=20260101)
+            self.stdout.write(f"Interpreting: {seeded.interpreters} interpreters, {seeded.bookings} bookings")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         width = max(len(login.username) for login in logins)

@@ -1,0 +1,1 @@
+"""Interpreting and native-language support: bookings, assignment, confirmations, costs, purchases."""
