@@ -40,3 +40,23 @@ def register_client_page_section(*, context: Callable[..., dict], templates: tup
 
 def client_page_sections() -> tuple[ClientPageSection, ...]:
     return tuple(_page_sections)
+
+
+@dataclass(frozen=True)
+class TodoProvider:
+    context: Callable[..., dict]  # (viewer=, today=) -> template context; empty dict when nothing to show
+    template: str
+
+
+_todo_providers: list[TodoProvider] = []
+
+
+def register_todo_provider(*, context: Callable[..., dict], template: str) -> None:
+    """Add items to the worker's to-do page: `context(viewer=, today=)` rendered by `template`, after casework's."""
+    provider = TodoProvider(context=context, template=template)
+    if provider not in _todo_providers:
+        _todo_providers.append(provider)
+
+
+def todo_providers() -> tuple[TodoProvider, ...]:
+    return tuple(_todo_providers)

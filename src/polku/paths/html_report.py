@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Collection
 from html import escape
 
 from polku.paths.analysis import PathsResult
@@ -69,8 +70,11 @@ def _drawn_edges(edges: dict[tuple[str, str], int]) -> dict[tuple[str, str], int
     return {edge: edges[edge] for edge in ranked if edge in keep}
 
 
-def process_map_svg(result: PathsResult) -> str:
-    """The directly-follows graph as SVG: activities as boxes, edges with counts and median waits."""
+def process_map_svg(result: PathsResult, *, highlight: Collection[str] = ()) -> str:
+    """The directly-follows graph as SVG: activities as boxes, edges with counts and median waits.
+
+    Activities in `highlight` (breaks, say) are drawn in red with a dashed border, so not by colour alone.
+    """
     counts = {row["activity"]: row["events"] for row in result.activities.to_dicts()}
     edges: dict[tuple[str, str], int] = {}
     waits: dict[tuple[str, str], float | None] = {}
@@ -135,11 +139,14 @@ def process_map_svg(result: PathsResult) -> str:
         x, y = _centre(placed[node], width)
         terminal = node in (START_NODE, END_NODE)
         fill = "#e8eef7" if not terminal else "#dfe9dc"
+        stroke = 'stroke="#2d3e57"'
+        if node in highlight:
+            fill, stroke = "#fde2e1", 'stroke="#a4161a" stroke-width="2" stroke-dasharray="6 3"'
         tooltip = node if terminal else f"{node}: {counts[node]} events"
         label = _short(node) + ("" if terminal else f" ({counts[node]})")
         parts.append(f'<g><title>{escape(tooltip)}</title><rect x="{x - _NODE_WIDTH / 2:.1f}" '
                      f'y="{y - _NODE_HEIGHT / 2:.1f}" width="{_NODE_WIDTH}" height="{_NODE_HEIGHT}" rx="8" '
-                     f'fill="{fill}" stroke="#2d3e57"/><text x="{x:.1f}" y="{y + 4:.1f}" font-size="12" '
+                     f'fill="{fill}" {stroke}/><text x="{x:.1f}" y="{y + 4:.1f}" font-size="12" '
                      f'text-anchor="middle" fill="#1b1b1b">{escape(label)}</text></g>')
     parts.append("</svg>")
     return "".join(parts)

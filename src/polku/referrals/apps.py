@@ -16,3 +16,4 @@ class ReferralsConfig(AppConfig):
         extensions.register_client_page_section(
             context=views.section_context,
             templates=("referrals/includes/_referrals.html", "referrals/includes/_path_timeline.html"))
+        extensions.register_todo_provider(context=views.todo_context, template="referrals/includes/_todo_breaks.html")

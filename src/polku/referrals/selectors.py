@@ -9,10 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from polku.casework.models import CareTeamMembership, Client, PathEvent, ScreeningResponse
+from polku.casework.models import CareTeamMembership, Client, ClientLegalStatus, PathEvent, ScreeningResponse
+from polku.casework.selectors import visible_clients
 from polku.casework.selectors.screening import band_label
 from polku.core import access
 from polku.core.errors import AccessDenied
@@ -29,6 +30,8 @@ from polku.referrals.models import (
     ReferralService,
     ReferralStatus,
 )
+from polku.referrals.process_map import MapEvents, MapFilters
+from polku.referrals.rules import start_of_day
 
 # Aggregates shown outside the care team hide groups smaller than this (ARCHITECTURE: small numbers).
 SMALL_NUMBER = 5
@@ -317,3 +320,43 @@ def get_path_timeline(*, viewer: User, client: Client) -> PathTimeline:
     breaks = list(PathBreak.objects.filter(client=client, resolved_at__isnull=True)
                   .select_related("referral__target_service").order_by("since", "pk"))
     return PathTimeline(entries=entries, open_breaks=breaks)
+
+
+# --- the process map ------------------------------------------------------------------------------
+
+
+def _filtered_clients(clients: QuerySet[Client], filters: MapFilters, today: date) -> QuerySet[Client]:
+    if filters.country:
+        clients = clients.filter(country_of_origin__iexact=filters.country)
+    if filters.language:
+        clients = clients.filter(preferred_language__iexact=filters.language)
+    if filters.legal_status:
+        current = (ClientLegalStatus.objects.filter(status=filters.legal_status, valid_from__lte=today)
+                   .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)))
+        clients = clients.filter(pk__in=current.values("client_id"))
+    return clients
+
+
+def list_process_map_events(*, viewer: User, filters: MapFilters, today: date) -> MapEvents:
+    """Path events for the process map: aggregate viewers get their organisation's (team lead) or all clients'
+    events, to be shown with small numbers hidden; a worker gets their own clients', each client logged once.
+    """
+    if viewer.has_perm("core.view_aggregate_reports"):
+        clients, suppressed = Client.objects.all(), True
+        scope = "organisation" if viewer.has_perm("core.assign_clients") else "all"
+        if scope == "organisation":
+            clients = clients.filter(organisation_id=viewer.organisation_id)
+    elif viewer.has_perm("core.work_with_clients"):
+        clients, suppressed, scope = visible_clients(viewer=viewer), False, "own"
+    else:
+        raise AccessDenied("reports_not_permitted", _("Your role does not include reports."))
+    events = PathEvent.objects.filter(client_id__in=_filtered_clients(clients, filters, today).values("pk"))
+    if filters.start:
+        events = events.filter(at__gte=start_of_day(filters.start))
+    if filters.end:
+        events = events.filter(at__lt=start_of_day(filters.end + timedelta(days=1)))
+    rows = list(events.order_by("client_id", "at", "id").values_list("client_id", "activity", "at"))
+    if not suppressed and rows:
+        # One row per client shown, not per event: the map reads every event of these clients at once.
+        access.log_list_read(actor=viewer, client_ids=sorted({row[0] for row in rows}), object_type="process_map")
+    return MapEvents(scope=scope, suppressed=suppressed, rows=rows)

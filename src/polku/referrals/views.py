@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from polku.casework.models import Client
@@ -33,6 +35,7 @@ from polku.referrals.forms import (
     step_needs_form,
 )
 from polku.referrals.models import Referral, ReferralConsent, ReferralStatus, ReferralStep
+from polku.referrals.process_map import MapFilters, ProcessMapFilterForm, build_process_map
 from polku.referrals.services import referrals as services
 
 
@@ -240,6 +243,29 @@ def wait_times(request):
                   {"rows": rows, "own": own, "small_number": selectors.SMALL_NUMBER})
 
 
+@login_required
+def process_map(request):
+    form = ProcessMapFilterForm(request.GET or None)
+    invalid = form.is_bound and not form.is_valid()
+    try:
+        events = selectors.list_process_map_events(viewer=request.user, today=timezone.localdate(),
+                                                   filters=form.filters() if form.is_bound and not invalid
+                                                   else MapFilters())
+    except AccessDenied as denied:
+        raise PermissionDenied from denied
+    return render(request, "referrals/process_map.html",
+                  {"form": form, "map": None if invalid else build_process_map(events),
+                   "small_number": selectors.SMALL_NUMBER}, status=400 if invalid else 200)
+
+
+def todo_context(*, viewer: User, today: date) -> dict:
+    """The to-do page's section of open path breaks of the viewer's clients (empty when there are none)."""
+    if not viewer.has_perm("core.work_with_clients"):
+        return {}
+    breaks = selectors.list_my_breaks(viewer=viewer)
+    return {"breaks": breaks} if breaks else {}
+
+
 urlpatterns = [
     path("asiakas/<int:client_id>/", client_referrals, name="client_referrals"),
     path("asiakas/<int:client_id>/uusi/", referral_new, name="new"),
@@ -252,4 +278,5 @@ urlpatterns = [
     path("saapuneet/<int:referral_id>/vaihe/<str:step>/", recipient_step, name="inbox_step"),
     path("katkokset/", my_breaks, name="breaks"),
     path("odotusajat/", wait_times, name="wait_times"),
+    path("prosessikartta/", process_map, name="process_map"),
 ]

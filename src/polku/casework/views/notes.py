@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from polku.casework import extensions
 from polku.casework.forms.notes import CorrectNoteForm, NoteForm, SignNoteForm, topic_labels
 from polku.casework.models import Client, Note, NoteStatus
 from polku.casework.quality import quality_items_for_client, todo_for_worker
@@ -115,8 +116,11 @@ def note_correct(request, client_id: int, note_id: int):
 @client_view
 def todo(request):
     today = timezone.localdate()
-    return render(request, "casework/todo.html",
-                  {"entries": todo_for_worker(viewer=request.user, today=today), "today": today})
+    # Other apps' items (referrals: open path breaks) come through the hook, so casework imports none of them.
+    extra = [(provider.template, provider.context(viewer=request.user, today=today))
+             for provider in extensions.todo_providers()]
+    return render(request, "casework/todo.html", {"entries": todo_for_worker(viewer=request.user, today=today),
+                                                  "today": today, "extra_sections": extra})
 
 
 urlpatterns = [
