@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from polku.casework.languages import language_choices
+from polku.core import web as core_web
 from polku.core.errors import DomainError
 from polku.core.models import Organisation, OrganisationType
 from polku.interpreting.models import BookingStatus, GenderWish, Interpreter, InterpretingMode
@@ -19,8 +20,7 @@ SERVICE_TO_FORM_FIELD = {"starts_at": "start_time", "ends_at": "end_time"}
 
 def apply_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal on the field it names, or at the top of the form."""
-    field = SERVICE_TO_FORM_FIELD.get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, str(error.message))
+    core_web.apply_domain_error(form, error, field_map=SERVICE_TO_FORM_FIELD)
 
 
 class InterpreterChoiceField(forms.ModelChoiceField):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from polku.casework.languages import language_choices
+from polku.core import web as core_web
 from polku.core.errors import DomainError
 from polku.referrals import machine
 from polku.referrals.models import DisclosureItem, ReferralService, ReferralStep, ReferralUrgency
@@ -25,8 +26,7 @@ SERVICE_FIELD_TO_FORM_FIELD = {
 
 def apply_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal on the field it names, or at the top of the form."""
-    name = SERVICE_FIELD_TO_FORM_FIELD.get(error.field or "", error.field)
-    form.add_error(name if name in form.fields else None, str(error.message))
+    core_web.apply_domain_error(form, error, field_map=SERVICE_FIELD_TO_FORM_FIELD)
 
 
 def _moment(day: date | None, at: time | None) -> datetime | None:

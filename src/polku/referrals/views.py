@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from polku.casework.models import Client
 from polku.casework.selectors import get_client
-from polku.core.errors import AccessDenied, DomainError
+from polku.core.errors import AccessDenied
 from polku.core.models import AccessAction, User
+from polku.core.web import attempt_service, client_worker_view
 from polku.referrals import machine, selectors
 from polku.referrals.forms import (
     STEP_ACTION_LABELS,
@@ -38,31 +38,12 @@ from polku.referrals.models import Referral, ReferralConsent, ReferralStatus, Re
 from polku.referrals.process_map import MapFilters, ProcessMapFilterForm, build_process_map
 from polku.referrals.services import referrals as services
 
-
-def worker_view(view: Callable) -> Callable:
-    """Logged-in client workers only; the access core's refusal is a 404, so nothing leaks."""
-
-    @login_required
-    @permission_required("core.work_with_clients", raise_exception=True)
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except AccessDenied as denied:
-            raise Http404 from denied
-
-    return wrapper
+worker_view = client_worker_view
 
 
 def attempt(form: forms.Form, call: Callable[[], Any]) -> Any:
     """Call a service; a domain refusal becomes a form error (an access refusal propagates to a 404)."""
-    try:
-        return call()
-    except AccessDenied:
-        raise
-    except DomainError as error:
-        apply_domain_error(form, error)
-        return None
+    return attempt_service(form, call, on_error=lambda error: apply_domain_error(form, error))
 
 
 def _action(request) -> AccessAction:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from polku.casework.languages import language_choices
 from polku.casework.models import CareTeamRole, Client, Meeting, MeetingOutcome, MeetingPlace, WorkActivity
 from polku.casework.models.meeting import ParticipantKind
+from polku.core import web as core_web
 from polku.core.errors import DomainError
 from polku.core.models import User
 
@@ -22,8 +23,7 @@ SERVICE_FIELD_TO_FORM_FIELD = {"starts_at": "start_time", "actual_minutes": "end
 
 def apply_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal on the field it names, or at the top of the form."""
-    field = SERVICE_FIELD_TO_FORM_FIELD.get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, str(error.message))
+    core_web.apply_domain_error(form, error, field_map=SERVICE_FIELD_TO_FORM_FIELD)
 
 
 def _interpreting_languages(blank_label) -> list[tuple[str, str]]:

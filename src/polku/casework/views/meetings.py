@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -33,34 +30,15 @@ from polku.casework.selectors.meetings import (
     total_work_minutes,
 )
 from polku.casework.services import meetings as services
-from polku.core.errors import AccessDenied, DomainError
 from polku.core.models import User
+from polku.core.web import attempt_service, client_worker_view
 
-
-def client_view(view: Callable) -> Callable:
-    """Logged-in client workers only; a refusal of the access core is a 404, so nothing leaks."""
-
-    @login_required
-    @permission_required("core.work_with_clients", raise_exception=True)
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except AccessDenied as denied:
-            raise Http404 from denied
-
-    return wrapper
+client_view = client_worker_view
 
 
 def run_service(form: forms.Form, call: Callable[[], Any]) -> Any:
     """Call a service; a domain refusal becomes a form error (an access refusal propagates to a 404)."""
-    try:
-        return call()
-    except AccessDenied:
-        raise
-    except DomainError as error:
-        apply_domain_error(form, error)
-        return None
+    return attempt_service(form, call, on_error=lambda error: apply_domain_error(form, error))
 
 
 def _render_form(request, client: Client, form: forms.Form, title: str, **extra):

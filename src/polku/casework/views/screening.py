@@ -24,6 +24,7 @@ from polku.casework.selectors import screening as selectors
 from polku.casework.services.screening import administer_screening
 from polku.core.errors import AccessDenied, DomainError
 from polku.core.models import AccessAction, User
+from polku.core.web import attempt_service
 
 
 def client_view(view: Callable) -> Callable:
@@ -135,13 +136,7 @@ def screening_choose(request, client: Client):
 
 def attempt(form, call: Callable):
     """Run a service; a domain refusal goes onto the form (an access refusal still becomes a 404)."""
-    try:
-        return call()
-    except AccessDenied:
-        raise
-    except DomainError as error:
-        form.apply_error(error)
-        return None
+    return attempt_service(form, call, on_error=form.apply_error)
 
 
 def _form_page(request, client: Client, instrument: Instrument, form: ScreeningForm):

@@ -10,7 +10,8 @@ from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 
-from polku.core.errors import AccessDenied, DomainError
+from polku.core.errors import AccessDenied
+from polku.core.web import attempt_service
 from polku.interpreting.forms import apply_domain_error
 
 
@@ -34,10 +35,4 @@ def guarded(permission: str) -> Callable:
 
 def run_service(form: forms.Form, call: Callable[[], Any]) -> Any:
     """Call a service; a domain refusal becomes a form error (an access refusal propagates to a 404)."""
-    try:
-        return call()
-    except AccessDenied:
-        raise
-    except DomainError as error:
-        apply_domain_error(form, error)
-        return None
+    return attempt_service(form, call, on_error=lambda error: apply_domain_error(form, error))
