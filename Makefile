@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: venv demo serve test test-all e2e e2e-setup bench lint format messages clean
+.PHONY: venv demo serve test test-all e2e e2e-setup system-deps bench lint format messages clean
 
 venv: $(INSTALLED)
 
@@ -41,6 +41,15 @@ e2e-setup: venv
 	  echo "Installing Debian's chromium ..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-dejavu-core >/dev/null \
 	  && echo "chromium: $$(/usr/bin/chromium --version)"; fi
+
+# Voikko (libvoikko + the Finnish dictionary) for the directory's Finnish search. Optional: without it the
+# search falls back to a pure-Python normaliser (docs/decisions/009-finnish-search.md), so neither `make test`
+# nor `make demo` needs it, and this target never fails the build.
+system-deps:
+	@if ldconfig -p 2>/dev/null | grep -q libvoikko.so.1 && [ -d /usr/lib/voikko ]; then echo "voikko: installed"; else \
+	  echo "Installing Debian's libvoikko1 and voikko-fi ..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvoikko1 voikko-fi >/dev/null \
+	   && echo "voikko: installed") || echo "voikko: not installed; the search uses its fallback normaliser"; fi
 
 bench: venv
 	POLKU_ENV=test $(BIN)/python -m bench

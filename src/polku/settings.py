@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "axes",
     "polku.core",
     "polku.casework",
+    "polku.directory",
     "polku.interpreting",
     "polku.referrals",
     "polku.demo",

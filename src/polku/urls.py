@@ -6,6 +6,8 @@ urlpatterns = [
     path("asiakastyo/", include("polku.casework.urls")),
     path("lahetteet/", include("polku.referrals.urls")),
     path("tulkkaus/", include("polku.interpreting.urls")),
+    path("hakemisto/", include("polku.directory.urls")),
+    path("apua/", include("polku.directory.urls_public")),
     path("api/v1/", include("polku.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from polku.core.models import User
 from polku.core.services import load_areas
 from polku.demo.organisations import DEMO_PASSWORD, create_demo_users, load_demo_organisations
 from polku.demo.simulator import simulate_caseload
+from polku.directory.loader import load_directory_facts
 from polku.interpreting.demo import seed_interpreting_demo
 from polku.interpreting.models import Booking
 from polku.referrals.demo import load_demo_referral_services
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                           f"{result.municipalities} municipalities")
         organisations = load_demo_organisations()
         logins = create_demo_users(organisations=organisations)
+        self.stdout.write(load_directory_facts().summary())
         self.stdout.write(f"Referral services: {len(load_demo_referral_services())} simulated services in Turku")
         if not Client.objects.exists():
             # Up to today, so the caseload, to-do list and planned meetings are current in the demo.
