@@ -28,7 +28,16 @@ INSTALLED_APPS = [
     "polku.directory",
     "polku.interpreting",
     "polku.referrals",
+    "polku.network",
+    "polku.trainings",
+    "polku.reporting",
+    "polku.api",
     "polku.demo",
+    # Two-factor login (TOTP and recovery codes) and the Content-Security-Policy header (hardening).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
 ]
 
 MIDDLEWARE = [

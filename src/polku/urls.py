@@ -8,6 +8,11 @@ urlpatterns = [
     path("tulkkaus/", include("polku.interpreting.urls")),
     path("hakemisto/", include("polku.directory.urls")),
     path("apua/", include("polku.directory.urls_public")),
+    path("konsultaatio/", include("polku.network.urls")),
+    path("koulutukset/", include("polku.trainings.urls")),
+    path("raportit/", include("polku.reporting.urls")),
     path("api/v1/", include("polku.api.urls")),
+    path("api/hsds/", include("polku.api.hsds.urls")),
+    path("fhir/", include("polku.api.fhir.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -45,18 +45,25 @@ PERMISSIONS: dict[str, str] = {
     "request_research_extract": "Can request pseudonymised research extracts",
     "review_access_log": "Can search the access and disclosure logs",
     "manage_users": "Can manage users and roles",
+    "ask_consultation": "Can ask the expert network for consultation and enrol in trainings",
+    "answer_consultation": "Can answer consultation requests routed to them as a network expert",
+    "coordinate_network": "Can route and escalate consultations, run trainings, approve research-network members "
+                          "and publish news",
+    "act_as_data_controller": "Can approve research extracts, retention deletions and client data exports",
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.PROFESSIONAL: frozenset({"work_with_clients", "break_the_glass"}),
+    Role.PROFESSIONAL: frozenset({"work_with_clients", "break_the_glass", "ask_consultation",
+                                  "answer_consultation"}),
     Role.TEAM_LEAD: frozenset({"work_with_clients", "assign_clients", "break_the_glass",
-                               "view_aggregate_reports"}),
+                               "view_aggregate_reports", "ask_consultation", "answer_consultation"}),
     Role.INTERPRETER_DISPATCHER: frozenset({"dispatch_interpreting"}),
     Role.INTERPRETER: frozenset({"interpret"}),
-    Role.COORDINATOR: frozenset({"curate_directory", "view_aggregate_reports"}),
+    Role.COORDINATOR: frozenset({"curate_directory", "view_aggregate_reports", "ask_consultation",
+                                 "answer_consultation", "coordinate_network"}),
     Role.STEERING_GROUP: frozenset({"view_aggregate_reports"}),
     Role.RESEARCHER: frozenset({"view_aggregate_reports", "request_research_extract"}),
-    Role.ADMINISTRATOR: frozenset({"review_access_log", "manage_users"}),
+    Role.ADMINISTRATOR: frozenset({"review_access_log", "manage_users", "act_as_data_controller"}),
 }
 
 

@@ -52,7 +52,8 @@ def create_role_groups(apps, schema_editor):
     permissions = {p.codename: p for p in Permission.objects.filter(content_type__app_label="core")}
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=group_name(role))
-        group.permissions.set([permissions[c] for c in sorted(codenames)])
+        # Permissions added by later migrations do not exist yet here; the later migration reruns this.
+        group.permissions.set([permissions[c] for c in sorted(codenames) if c in permissions])
 
 
 class Migration(migrations.Migration):

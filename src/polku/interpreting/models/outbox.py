@@ -18,6 +18,8 @@ class MessageKind(models.TextChoices):
     CHANGED = "changed", _("Booking changed")
     CANCELLED = "cancelled", _("Booking cancelled")
     REMINDER = "reminder", _("Reminder")
+    # Other apps (consultations, trainings, reports) write their own kinds, prefixed with the app
+    # ("consultation.answered"); the field has no choices so that a new kind needs no interpreting migration.
 
 
 class RecipientKind(models.TextChoices):
@@ -25,6 +27,7 @@ class RecipientKind(models.TextChoices):
     DISPATCHER = "dispatcher", _("Dispatcher")
     INTERPRETER = "interpreter", _("Interpreter")
     CLIENT = "client", _("Client")
+    PROFESSIONAL = "professional", _("Professional")
 
 
 class OutboxMessage(models.Model):
@@ -32,8 +35,8 @@ class OutboxMessage(models.Model):
 
     booking = models.ForeignKey("interpreting.Booking", on_delete=models.CASCADE, null=True, blank=True,
                                 related_name="messages")
-    kind = models.CharField(max_length=12, choices=MessageKind.choices)
-    recipient_kind = models.CharField(max_length=12, choices=RecipientKind.choices)
+    kind = models.CharField(max_length=40)  # a MessageKind value, or "<app>.<event>" from another app
+    recipient_kind = models.CharField(max_length=20, choices=RecipientKind.choices)
     recipient_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="+")
     recipient_address = models.CharField(max_length=254, blank=True)  # e-mail or phone; empty = in-app only
@@ -42,6 +45,10 @@ class OutboxMessage(models.Model):
     body = models.TextField()
     html_body = models.TextField(blank=True)
     ics = models.TextField(blank=True)
+    # For in-app notifications of other apps: where the message points (a path inside Polku) and when the
+    # recipient read it.
+    link = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
     # Makes a repeated run of e.g. send_reminders harmless: one reminder per booking, recipient and day.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
