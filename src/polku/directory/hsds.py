@@ -75,6 +75,8 @@ def term_uuid(taxonomy_code: str, code: str) -> uuid.UUID:
 def _registry() -> Registry:
     resources = []
     for path in SCHEMA_DIR.glob("*.json"):
+        if path.name == "openapi.json":
+            continue
         contents = json.loads(path.read_text(encoding="utf-8"))
         resources.append((path.name, Resource.from_contents(contents, default_specification=DRAFT202012)))
     return Registry().with_resources(resources)
@@ -166,9 +168,13 @@ def _terms() -> dict:
     return _terms_cached(TaxonomyTerm.objects.count())
 
 
-def _history() -> dict:
+def _history(resource_uuids=None) -> dict:
+    """(resource type, uuid) -> its change records; all of them, or those of `resource_uuids` (a page of the API)."""
     history = defaultdict(list)
-    for row in ChangeRecord.objects.order_by("at", "id"):
+    rows = ChangeRecord.objects.order_by("at", "id")
+    if resource_uuids is not None:
+        rows = rows.filter(resource_uuid__in=list(resource_uuids))
+    for row in rows:
         history[(row.resource_type, row.resource_uuid)].append(row)
     return history
 
@@ -189,10 +195,11 @@ def taxonomy_term_records() -> list[dict]:
             for term in terms]
 
 
-def organization_records(history: dict) -> list[dict]:
-    """HSDS organization objects for every organisation in the services directory."""
+def organization_records(history: dict, entries=None) -> list[dict]:
+    """HSDS organization objects for every organisation in the services directory (or those of `entries`)."""
     records = []
-    entries = DirectoryOrganisation.objects.select_related("organisation").prefetch_related("phones", "contacts")
+    entries = (DirectoryOrganisation.objects.all() if entries is None else entries).select_related(
+        "organisation").prefetch_related("phones", "contacts")
     for entry in entries.order_by("uuid"):
         org = entry.organisation
         names = {"name_sv": org.name_sv, "name_en": org.name_en}
@@ -220,11 +227,11 @@ def organization_records(history: dict) -> list[dict]:
     return records
 
 
-def location_records(history: dict) -> list[dict]:
-    """HSDS location objects, with the municipality as the address's city."""
+def location_records(history: dict, locations=None) -> list[dict]:
+    """HSDS location objects (all, or those of `locations`), with the municipality as the address's city."""
     records = []
-    locations = Location.objects.select_related("organisation", "municipality__area").prefetch_related(
-        "phones", "schedules")
+    locations = (Location.objects.all() if locations is None else locations).select_related(
+        "organisation", "municipality__area").prefetch_related("phones", "schedules")
     for location in locations.order_by("uuid"):
         addresses = []
         if location.municipality_id:
@@ -276,10 +283,11 @@ def _service_attributes(service: Service) -> list[dict]:
     return attributes
 
 
-def service_records(history: dict) -> list[dict]:
-    """HSDS service objects with their nested parts."""
+def service_records(history: dict, services=None) -> list[dict]:
+    """HSDS service objects (all, or those of `services`) with their nested parts."""
     records = []
-    queryset = Service.objects.select_related("organisation").prefetch_related(
+    queryset = (Service.objects.all() if services is None else services).select_related(
+        "organisation").prefetch_related(
         "service_types__external_match", "target_groups", "languages", "service_areas__municipality",
         "service_areas__area", "service_at_locations__location", "cost_options", "required_documents", "phones",
         "schedules", "contacts")

@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from polku.core.models import Area, Municipality, Organisation, OrganisationType
-from polku.directory import search
+from polku.directory import hsds_tabular, search
 from polku.directory.hsds import (
     AREA_URI,
     FILES,
@@ -87,13 +87,21 @@ class FileReport:
 @dataclass
 class ImportReport:
     files: list[FileReport] = field(default_factory=list)
+    # Rows of a tabular (CSV) package that could not be read or placed under a parent record.
+    package_problems: list[str] = field(default_factory=list)
+    package_rejected: bool = False
 
     @property
     def ok(self) -> bool:
-        return not any(report.problems for report in self.files)
+        return not self.package_problems and not any(report.problems for report in self.files)
 
     def lines(self) -> list[str]:
-        return [line for report in self.files for line in report.lines()]
+        head = []
+        if self.package_problems:
+            head.append("CSV package: " + ("nothing imported (use --accept-partial to import the readable rows)"
+                                           if self.package_rejected else "these rows were skipped"))
+            head += [f"  {line}" for line in self.package_problems]
+        return head + [line for report in self.files for line in report.lines()]
 
 
 # --- Lookups shared by the checks and the writes --------------------------------------------------------
@@ -395,6 +403,11 @@ def _import_file(path: Path, schema_file: str, *, accept_partial: bool) -> FileR
         report.problems.append(RecordProblem(index=-1, record_id="", field="(file)", message=f"not JSON: {error}"))
         report.rejected = True
         return report
+    return _import_records(path.name, records, schema_file, accept_partial=accept_partial)
+
+
+def _import_records(name: str, records, schema_file: str, *, accept_partial: bool) -> FileReport:
+    report = FileReport(name=name)
     if not isinstance(records, list):
         report.problems.append(RecordProblem(index=-1, record_id="", field="(file)",
                                              message="must be a JSON array of records"))
@@ -407,8 +420,8 @@ def _import_file(path: Path, schema_file: str, *, accept_partial: bool) -> FileR
             report.problems.append(RecordProblem(index, "", "(record)", "must be a JSON object"))
             continue
         problems = schema_errors(record, schema_file)
-        if not problems and path.name in CHECKS:
-            problems = CHECKS[path.name](record)
+        if not problems and name in CHECKS:
+            problems = CHECKS[name](record)
         for field_path, message in problems:
             report.problems.append(RecordProblem(index, str(record.get("id", "")), field_path, message))
         if not problems:
@@ -418,17 +431,31 @@ def _import_file(path: Path, schema_file: str, *, accept_partial: bool) -> FileR
         return report
     with transaction.atomic():
         for record in valid:
-            WRITERS[path.name](record)
+            WRITERS[name](record)
     report.imported = len(valid)
     return report
 
 
 def import_directory(directory: Path, *, accept_partial: bool = False) -> ImportReport:
-    """Import the HSDS files of `directory` in dependency order and reindex what was imported."""
+    """Import the HSDS JSON files of `directory` (or its tabular CSV package) in dependency order and
+    reindex what was imported."""
     load_taxonomies()
     report = ImportReport()
-    for name, schema_file in FILES.items():
-        report.files.append(_import_file(directory / name, schema_file, accept_partial=accept_partial))
+    if not (directory / "services.json").exists() and hsds_tabular.is_package(directory):
+        package = hsds_tabular.read_package(directory)
+        report.package_problems = [problem.line() for problem in package.problems]
+        if report.package_problems and not accept_partial:
+            report.package_rejected = True
+            return report
+        for name, schema_file in FILES.items():
+            if name in package.records:
+                report.files.append(_import_records(name, package.records[name], schema_file,
+                                                    accept_partial=accept_partial))
+            else:
+                report.files.append(FileReport(name=name, missing=True))
+    else:
+        for name, schema_file in FILES.items():
+            report.files.append(_import_file(directory / name, schema_file, accept_partial=accept_partial))
     with transaction.atomic():
         for entry in DirectoryOrganisation.objects.all():
             search.index_entry(entry)
