@@ -1,0 +1,120 @@
+"""The load scenario: professionals doing a realistic mix of client work, each logged in as a different
+simulated worker (so every request goes through the access core with that worker's care relationships).
+
+Weights (per user, 1–3 s of thinking time unless POLKU_LOAD_THINK=0): my clients 4, a client page 4, directory search 2,
+record a meeting 1, book an interpreter 1. `POLKU_LOAD_MODE=ceiling` measures the bare Django view instead.
+Forms are filled from the page itself (its hidden fields, defaults and choices), as a browser would.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+from datetime import date, timedelta
+
+import lxml.html
+from locust import HttpUser, between, constant, task
+
+INFO = json.loads(open(os.environ["POLKU_LOAD_INFO"], encoding="utf-8").read())  # noqa: SIM115
+WORKERS = itertools.cycle(INFO["workers"])
+CLIENT_LINK = re.compile(r'href="/asiakastyo/(\d+)/"')
+SEARCHES = ["masennus", "tulkille", "lapsiperheille", "traumaterapiaan", "päihdeongelmiin", "kriisiapu",
+            "arabiaksi", "Tampere", "vertaistuki", "nuorille"]
+
+
+def form_data(html: str, *, action_contains: str = "", overrides: dict | None = None) -> dict:
+    """The values a browser would submit from the page's main POST form, with our answers filled in."""
+    document = lxml.html.fromstring(html)
+    forms = [f for f in document.forms if (f.method or "").lower() == "post"
+             and "i18n" not in (f.action or "") and "kirjaudu-ulos" not in (f.action or "")
+             and action_contains in (f.action or "")]
+    form = forms[-1]
+    data: dict[str, object] = dict(form.form_values())
+    for select in form.xpath(".//select"):
+        name = select.get("name")
+        if name and name not in data:
+            options = [o.get("value") for o in select.xpath(".//option") if o.get("value")]
+            if options:
+                data[name] = options[0]
+    for name, value in (overrides or {}).items():
+        data[name] = value
+    return data
+
+
+class Professional(HttpUser):
+    # POLKU_LOAD_THINK=0: no thinking time, to find the most the server can do (the throughput comparison).
+    wait_time = constant(0) if os.environ.get("POLKU_LOAD_THINK") == "0" else between(1, 3)
+
+    def on_start(self):
+        if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
+            return
+        self.username = next(WORKERS)
+        page = self.client.get("/kirjaudu/", name="login page")
+        data = form_data(page.text, overrides={"username": self.username, "password": INFO["password"]})
+        self.client.post("/kirjaudu/", data=data, name="login",
+                         headers={"Referer": self.host + "/kirjaudu/"})
+        listing = self.client.get("/asiakastyo/", name="my clients")
+        self.clients = [int(x) for x in CLIENT_LINK.findall(listing.text)] or [0]
+
+    def _client(self) -> int:
+        return random.choice(self.clients)
+
+    @task(4)
+    def my_clients(self):
+        if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
+            self.client.get("/_bench/ceiling/", name="ceiling")
+            return
+        self.client.get("/asiakastyo/", name="my clients")
+
+    @task(4)
+    def client_page(self):
+        if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
+            return
+        self.client.get(f"/asiakastyo/{self._client()}/", name="client page")
+
+    @task(2)
+    def search_directory(self):
+        if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
+            return
+        self.client.get("/hakemisto/", params={"q": random.choice(SEARCHES)}, name="directory search")
+
+    @task(1)
+    def record_meeting(self):
+        if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
+            return
+        client = self._client()
+        url = f"/asiakastyo/{client}/tapaamiset/uusi/"
+        page = self.client.get(url, name="record meeting form")
+        if page.status_code != 200:
+            return
+        document = lxml.html.fromstring(page.text)
+        participants = [box.get("value") for box in document.xpath('//input[@name="participants"]')]
+        data = form_data(page.text, overrides={"outcome": "held", "place": "office", "start_time": "09:00",
+                                               "end_time": "10:00"})
+        data["participants"] = participants  # the pair together: always a valid first meeting
+        with self.client.post(url, data=data, name="record meeting", allow_redirects=False,
+                              headers={"Referer": self.host + url}, catch_response=True) as response:
+            if response.status_code != 302:
+                response.failure(f"meeting not recorded ({response.status_code})")
+
+    @task(1)
+    def book_interpreter(self):
+        if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
+            return
+        client = self._client()
+        url = f"/tulkkaus/asiakas/{client}/uusi/"
+        page = self.client.get(url, name="booking form")
+        if page.status_code != 200:
+            return
+        day = date.today() + timedelta(days=random.randint(7, 60))
+        data = form_data(page.text, overrides={
+            "date": day.isoformat(), "start_time": "13:00", "end_time": "14:00", "mode": "phone",
+            "remote_details": "+358 40 123 4567", "address": "Yliopistonkatu 1, 2. krs",
+            "contact_person": "Vastaanotto", "contact_phone": "+358 40 765 4321"})
+        with self.client.post(url, data=data, name="book interpreter", allow_redirects=False,
+                              headers={"Referer": self.host + url}, catch_response=True) as response:
+            if response.status_code != 302:
+                response.failure(f"booking not made ({response.status_code})")
