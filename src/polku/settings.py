@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "polku.trainings",
     "polku.reporting",
     "polku.api",
+    "polku.lifecycle",
     "polku.demo",
     # Two-factor login (TOTP and recovery codes) and the Content-Security-Policy header (hardening).
     "django_otp",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("konsultaatio/", include("polku.network.urls")),
     path("koulutukset/", include("polku.trainings.urls")),
     path("raportit/", include("polku.reporting.urls")),
+    path("tietosuoja/", include("polku.lifecycle.urls")),
     path("api/v1/", include("polku.api.urls")),
     path("api/hsds/", include("polku.api.hsds.urls")),
     path("fhir/", include("polku.api.fhir.urls")),

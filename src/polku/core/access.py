@@ -37,6 +37,15 @@ Action = AccessAction
 CareRelationshipCheck = Callable[[User, int], bool]
 
 _care_relationship_checks: list[CareRelationshipCheck] = []
+# Guards that may refuse a change to a client's data even with a care relationship (e.g. a restriction of
+# processing under GDPR art. 18, registered by the lifecycle app): guard(client_id) raises DomainError.
+WriteGuard = Callable[[int], None]
+_write_guards: list[WriteGuard] = []
+
+
+def register_write_guard(guard: WriteGuard) -> None:
+    if guard not in _write_guards:
+        _write_guards.append(guard)
 
 
 def register_care_relationship_check(check: CareRelationshipCheck) -> None:
@@ -106,6 +115,14 @@ def require_client_access(*, actor: User, client_id: int, action: AccessAction =
         log_access(actor=actor, client_ids=[client_id], action=action, basis=AccessBasis.DENIED,
              object_type=object_type, object_id=str(object_id))
         raise AccessDenied("access_denied", _("You have no care relationship with this client."))
+    if action == AccessAction.WRITE:
+        for guard in _write_guards:
+            try:
+                guard(client_id)
+            except DomainError as refusal:
+                log_access(actor=actor, client_ids=[client_id], action=action, basis=AccessBasis.DENIED,
+                           reason=refusal.code, object_type=object_type, object_id=str(object_id))
+                raise
     log_access(actor=actor, client_ids=[client_id], action=action, basis=grant.basis, reason=grant.reason,
          object_type=object_type, object_id=str(object_id))
     return grant
