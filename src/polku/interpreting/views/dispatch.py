@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from polku.core.errors import AccessDenied, DomainError
 from polku.interpreting import selectors
 from polku.interpreting.forms import AssignForm, ProposeForm, QueueFilterForm, ReasonForm
 from polku.interpreting.models import Booking
@@ -43,11 +44,16 @@ def booking_detail(request, booking_id: int):
 @require_POST
 def confirm(request, booking_id: int):
     row = selectors.get_booking_for_dispatcher(viewer=request.user, booking_id=booking_id)
-    form = ReasonForm()
-    if run_service(form, lambda: services.confirm_booking(actor=request.user, booking=row.booking)):
-        messages.success(request, _("The booking is confirmed; the confirmations are on their way."))
+    # A one-click button: a refusal (say the interpreter has not accepted yet) goes back as a message. There is
+    # no bound form to carry it (an unbound form cannot take errors: that was a server error before).
+    try:
+        services.confirm_booking(actor=request.user, booking=row.booking)
+    except AccessDenied:
+        raise
+    except DomainError as refusal:
+        messages.error(request, str(refusal.message))
     else:
-        messages.error(request, " ".join(form.non_field_errors()))
+        messages.success(request, _("The booking is confirmed; the confirmations are on their way."))
     return redirect("interpreting:dispatch_booking", booking_id=booking_id)
 
 

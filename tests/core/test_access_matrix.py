@@ -1,0 +1,288 @@
+"""The access matrix: every URL pattern of the site × every kind of user, against the expected allow/deny.
+
+The URL patterns are enumerated from the resolver, so a new page cannot slip past: a pattern without an
+expectation fails the test. Each URL is filled with real objects of a small simulated world; who may open
+it is stated here, from the roles and the care-team memberships in the database — not by calling the
+access core. The hard requirement is **no unexpected allow**; each URL must also be reachable by at least
+one of the users expected to reach it, so a wrong id cannot make a row pass by denying everyone.
+Every request runs inside a rolled-back savepoint, so POST-only pages can be tried without side effects.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from django.db import transaction
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+UNTIL = date(2026, 11, 1)
+# Kinds of user. "member" works in the care team of the client the URL is about; "colleague" is a
+# professional of the same organisation outside that team; "stranger" one of another organisation.
+USERS = ("anonymous", "member", "colleague", "stranger", "lead", "recipient", "dispatcher", "interpreter",
+         "coordinator", "steering", "researcher", "admin")
+EVERYONE = frozenset(USERS)
+LOGGED_IN = EVERYONE - {"anonymous"}
+CLIENT_WORKERS = frozenset({"member", "colleague", "stranger", "lead", "recipient"})  # work_with_clients
+AGGREGATES = frozenset({"lead", "coordinator", "steering", "researcher"})  # view_aggregate_reports
+
+
+@dataclass(frozen=True)
+class Expect:
+    allowed: frozenset
+    # URLs whose object is deliberately absent or not in a state where anyone may act on it (all deny).
+    nobody_ok: bool = False
+
+
+def only(*users: str) -> Expect:
+    return Expect(frozenset(users))
+
+
+# Care-team pages: the member only. The team lead of the client's organisation reaches the organising pages.
+CARE = only("member")
+EXPECTED: dict[str, Expect] = {
+    "home": Expect(LOGGED_IN),
+    "login": Expect(EVERYONE),
+    "logout": Expect(EVERYONE, nobody_ok=True),  # answers every user with a redirect to the login page
+    "set_language": Expect(EVERYONE),
+    "access_log": only("admin"),
+    "review_break_the_glass": only("admin"),
+    "casework:my_clients": Expect(CLIENT_WORKERS),
+    "casework:client_register": Expect(CLIENT_WORKERS),
+    "casework:team": only("lead"),
+    "casework:care_team_assign": only("lead"),
+    "casework:client_detail": CARE,
+    "casework:client_edit": CARE,
+    "casework:care_team_change": only("member", "lead"),
+    "casework:client_merge": only("member", "lead"),  # organising: the care team or the team lead
+    "casework:break_the_glass": Expect(CLIENT_WORKERS),  # the form to ask for emergency access
+    "casework:meeting_list": CARE, "casework:meeting_plan": CARE, "casework:meeting_record": CARE,
+    "casework:meeting_record_outcome": CARE, "casework:meeting_edit": CARE,
+    "casework:work_time_new": CARE, "casework:work_time_edit": CARE,
+    "casework:todo": Expect(CLIENT_WORKERS),
+    "casework:note_list": CARE, "casework:note_new": CARE, "casework:note_detail": CARE,
+    "casework:note_edit": CARE, "casework:note_sign": CARE, "casework:note_correct": CARE,
+    "casework:screening_list": CARE, "casework:screening_choose": CARE, "casework:screening_new": CARE,
+    "casework:screening_detail": CARE, "casework:screening_fhir": CARE,
+    "casework:plan_new": CARE, "casework:plan_detail": CARE, "casework:plan_edit": CARE,
+    "casework:plan_activate": CARE, "casework:plan_close": CARE, "casework:plan_action_done": CARE,
+    "referrals:client_referrals": CARE, "referrals:new": CARE, "referrals:path_timeline": CARE,
+    "referrals:detail": CARE, "referrals:consent": CARE, "referrals:step": CARE,
+    "referrals:inbox": Expect(CLIENT_WORKERS),
+    "referrals:inbox_detail": only("recipient"), "referrals:inbox_step": only("recipient"),
+    "referrals:breaks": Expect(CLIENT_WORKERS),
+    "referrals:wait_times": Expect(CLIENT_WORKERS | AGGREGATES),
+    "referrals:process_map": Expect(CLIENT_WORKERS | AGGREGATES),
+    "interpreting:queue": only("dispatcher"), "interpreting:dispatch_booking": only("dispatcher"),
+    "interpreting:dispatch_confirm": only("dispatcher"), "interpreting:dispatch_no_interpreter": only("dispatcher"),
+    "interpreting:propose": only("dispatcher"),
+    "interpreting:proposals": Expect(frozenset({"dispatcher"}), nobody_ok=True),  # no proposal batch exists
+    "interpreting:my_assignments": only("interpreter"),
+    "interpreting:answer": Expect(frozenset({"interpreter"}), nobody_ok=True),  # only an offered assignment
+    "interpreting:my_bookings": Expect(CLIENT_WORKERS),
+    "interpreting:client_bookings": CARE, "interpreting:booking_new": CARE,
+    "interpreting:booking_detail": CARE, "interpreting:booking_cancel": CARE,
+    "interpreting:booking_letter": CARE,
+    "interpreting:booking_ics": Expect(frozenset({"member"}), nobody_ok=True),  # only once confirmed
+    # The state-compensation claim and purchase summary are the team lead's (they organise the work).
+    "interpreting:claim": only("lead"), "interpreting:purchases_summary": only("lead"),
+    "directory:search": Expect(LOGGED_IN), "directory:service": Expect(LOGGED_IN),
+    "directory:project": Expect(LOGGED_IN), "directory:training": Expect(LOGGED_IN),
+    "directory:publication": Expect(LOGGED_IN), "directory:expert": Expect(LOGGED_IN),
+    "directory:organisation": Expect(LOGGED_IN),
+    "directory:stale": only("coordinator"), "directory:edit": only("coordinator"),
+    "directory:verify": only("coordinator"),
+    "findhelp:find_help": Expect(EVERYONE),
+    "lifecycle:index": only("admin"), "lifecycle:plan": only("admin"), "lifecycle:run": only("admin"),
+    "lifecycle:apply": only("admin"), "lifecycle:client_export": only("admin"), "lifecycle:restrict": only("admin"),
+    "lifecycle:lift": only("admin"),
+}
+# Public machine interfaces (reference data, the HSDS directory API and the API documents).
+PUBLIC_PREFIXES = ("api/hsds/", "api/v1/openapi.json", "api/v1/docs", "api/v1/areas", "api/v1/collaboration-areas",
+                   "api/v1/")
+SKIPPED_PREFIXES = ("django-admin/", "static/")
+
+
+def url_patterns() -> list[tuple[str, str, URLPattern]]:
+    """(route, namespaced name, pattern) of every page."""
+    found = []
+
+    def walk(patterns, prefix: str, namespace: str | None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                walk(pattern.url_patterns, prefix + str(pattern.pattern),
+                     f"{namespace}:{inner}" if namespace and inner else (inner or namespace))
+            else:
+                name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or "")
+                found.append((prefix + str(pattern.pattern), name, pattern))
+
+    walk(get_resolver().url_patterns, "", None)
+    return [row for row in found if not row[0].startswith(SKIPPED_PREFIXES)]
+
+
+@pytest.fixture
+def world(areas):
+    """A small simulated demo: organisations, the demo users, the directory, clients with everything."""
+    from polku.casework.models import Client, Meeting, Note, PlanAction, ScreeningResponse, WorkTime
+    from polku.core.access import break_the_glass
+    from polku.core.models import User
+    from polku.demo.organisations import create_demo_users, load_demo_organisations
+    from polku.demo.simulator import simulate_caseload
+    from polku.directory.loader import load_directory_facts
+    from polku.directory.models import DirectoryOrganisation, Expert, Project, Publication, Service, Training
+    from polku.interpreting.demo import seed_interpreting_demo
+    from polku.interpreting.models import Booking
+    from polku.lifecycle.models import ProcessingRestriction, RetentionRun
+    from polku.referrals.demo import load_demo_referral_services
+    from polku.referrals.models import Referral
+    from tests.factories import OrganisationFactory, add_to_care_team, make_user
+
+    organisations = load_demo_organisations()
+    create_demo_users(organisations=organisations)
+    load_directory_facts()
+    load_demo_referral_services()
+    simulate_caseload(clients=12, seed=5, until=UNTIL)
+    nurse = User.objects.get(username="hoitaja")
+    seed_interpreting_demo(organisation=organisations["unit"], created_by=nurse, period_start=date(2026, 7, 1))
+    users = {key: User.objects.get(username=name) for key, name in (
+        ("lead", "tiiminvetaja"), ("recipient", "poliklinikka"), ("dispatcher", "valittaja"),
+        ("interpreter", "tulkki"), ("coordinator", "koordinaattori"), ("steering", "ohjausryhma"),
+        ("researcher", "tutkija"), ("admin", "yllapitaja"))}
+    users["stranger"] = make_user(role="professional", profession="nurse", organisation=OrganisationFactory(),
+                                  username="vieras")
+    referral = Referral.objects.filter(status__in=("sent", "received", "accepted"),
+                                       direction="outgoing").order_by("pk").first()
+    client = referral.client
+    members = list(client.care_memberships.filter(ended_at__isnull=True).values_list("worker", flat=True))
+    users["member"] = User.objects.get(pk=members[0])
+    users["colleague"] = (User.objects.filter(organisation=client.organisation, groups__name="role:professional")
+                          .exclude(pk__in=members).first())
+    meeting = Meeting.objects.filter(client=client).first()
+    booking = Booking.objects.order_by("pk").first()
+    # The dispatcher of the centre the booking went to; the interpreter is one of that centre's interpreters.
+    from polku.interpreting.models import Interpreter
+    from polku.referrals.models import ReferralService
+
+    users["dispatcher"].organisation = booking.centre
+    users["dispatcher"].save(update_fields=["organisation"])
+    Interpreter.objects.filter(pk=Interpreter.objects.filter(user__isnull=True).order_by("pk").values("pk")[:1]
+                               ).update(user=users["interpreter"])
+    # The referral went to the recipient's service.
+    Referral.objects.filter(pk=referral.pk).update(target_service=ReferralService.objects.filter(
+        organisation=users["recipient"].organisation, uses_polku=True).first())
+    if not booking.client.care_memberships.filter(worker=users["member"], ended_at__isnull=True).exists():
+        add_to_care_team(client=booking.client, worker=users["member"])
+    grant = break_the_glass(actor=users["stranger"], client_id=client.pk, reason="matrix test")
+    restriction = ProcessingRestriction.objects.create(client_id=Client.objects.exclude(pk=client.pk).first().pk,
+                                                       reason="matrix test", restricted_by=users["admin"])
+    from polku.core.models import BreakTheGlassGrant
+
+    # Expired, so it gives no access, but the review page has a grant to show.
+    BreakTheGlassGrant.objects.filter(pk=grant.pk).update(granted_at=grant.granted_at - timedelta(days=2),
+                                                          expires_at=grant.granted_at - timedelta(days=1))
+    plan_action = PlanAction.objects.filter(plan__client=client).first()
+    ids = {
+        "client_id": client.pk, "meeting_id": meeting.pk if meeting else 0,
+        "work_time_id": getattr(WorkTime.objects.filter(client=client).first(), "pk", 0),
+        "note_id": getattr(Note.objects.filter(client=client).first(), "pk", 0),
+        "screening_id": getattr(ScreeningResponse.objects.filter(client=client).first(), "pk", 0),
+        "instrument_code": "phq9", "plan_id": plan_action.plan_id if plan_action else 0,
+        "action_id": plan_action.pk if plan_action else 0, "referral_id": referral.pk, "booking_id": booking.pk,
+        "batch": uuid.uuid4(), "grant_id": grant.pk, "run_id": RetentionRun.objects.create().pk,
+        "restriction_id": restriction.pk, "pk": DirectoryOrganisation.objects.first().organisation_id,
+    }
+    from polku.directory.models import ServiceAtLocation, Taxonomy, TaxonomyTerm
+
+    uuids = {"hsds-service": Service.objects.first().uuid,
+             "hsds-organization": DirectoryOrganisation.objects.first().uuid,
+             "hsds-service-at-location": ServiceAtLocation.objects.first().uuid,
+             "hsds-taxonomy": Taxonomy.objects.first().uuid, "hsds-taxonomy-term": TaxonomyTerm.objects.first().uuid,
+             "service": Service.objects.first().uuid, "project": Project.objects.first().uuid,
+             "training": Training.objects.first().uuid, "publication": Publication.objects.first().uuid,
+             "expert": Expert.objects.first().uuid}
+    booking_members = set(booking.client.care_memberships.filter(ended_at__isnull=True)
+                          .values_list("worker", flat=True))
+    return {"users": users, "ids": ids, "uuids": uuids, "booking_client_members": booking_members}
+
+
+def fill(route: str, name: str, world) -> str:
+    """A concrete URL for a route, with the world's objects for its parameters."""
+    import re
+
+    from polku.referrals.machine import HANDLER_STEPS, SENDER_STEPS
+
+    def value(match) -> str:
+        converter, parameter = match.group(1), match.group(2)
+        if parameter == "uuid":
+            kind = {"directory:service": "service", "directory:project": "project", "directory:training": "training",
+                    "directory:publication": "publication", "directory:expert": "expert"}.get(name, "service")
+            return str(world["uuids"][kind])
+        if parameter == "kind":
+            return "service"
+        if parameter == "step":
+            return sorted(SENDER_STEPS if name == "referrals:step" else HANDLER_STEPS)[0]
+        if parameter == "id":
+            return str(world["uuids"][name])
+        if parameter not in world["ids"]:
+            raise KeyError(f"{name}: no object for the URL parameter {parameter!r} ({converter})")
+        return str(world["ids"][parameter])
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
+
+
+def allowed(response) -> bool:
+    if response.status_code in (401, 403, 404):
+        return False
+    return not (response.status_code == 302 and "/kirjaudu/" in response["Location"])
+
+
+def attempt(http: HttpClient, url: str) -> object:
+    with transaction.atomic():
+        response = http.get(url)
+        if response.status_code == 405:
+            response = http.post(url, {})
+        transaction.set_rollback(True)
+    return response
+
+
+def test_every_page_allows_exactly_the_expected_users_and_no_one_else(world):
+    clients: dict[str, HttpClient] = {"anonymous": HttpClient()}
+    for key, user in world["users"].items():
+        clients[key] = HttpClient()
+        clients[key].force_login(user)
+    unexpected_allows, unreachable, unclassified = [], [], []
+    # Logging out ends the sessions the other requests need, so it comes last.
+    for route, name, _pattern in sorted(url_patterns(), key=lambda row: row[1] == "logout"):
+        if name == "api-v1:api-root":
+            expectation = Expect(EVERYONE, nobody_ok=True)  # the API has no root document, only its paths
+        elif route.startswith(PUBLIC_PREFIXES) or name.startswith(("hsds-", "api-v1:")):
+            expectation = Expect(EVERYONE)
+        elif name in EXPECTED:
+            expectation = EXPECTED[name]
+        else:
+            unclassified.append(f"{route} ({name})")
+            continue
+        url = fill(route, name, world)
+        expected_users = set(expectation.allowed)
+        if name.startswith("interpreting:booking") or name == "interpreting:client_bookings":
+            # The booking's own client decides (the world's booking may belong to another of the member's clients).
+            expected_users = {key for key in expected_users if key != "member"} | (
+                {"member"} if world["users"]["member"].pk in world["booking_client_members"] else set())
+        reached = set()
+        for key, http in clients.items():
+            response = attempt(http, url)
+            if allowed(response):
+                reached.add(key)
+                if key not in expected_users:
+                    unexpected_allows.append(f"{url} ({name}) allowed {key}: {response.status_code}")
+        if not reached and not expectation.nobody_ok:
+            unreachable.append(f"{url} ({name}): nobody reached it, expected {sorted(expected_users)}")
+    assert not unclassified, "URL patterns without an expectation:\n" + "\n".join(unclassified)
+    assert not unexpected_allows, "\n".join(unexpected_allows)
+    assert not unreachable, "\n".join(unreachable)
