@@ -103,6 +103,34 @@ EXPECTED: dict[str, Expect] = {
     "lifecycle:apply": only("admin"), "lifecycle:client_export": only("admin"), "lifecycle:restrict": only("admin"),
     "lifecycle:lift": only("admin"),
 }
+NETWORK_ASKERS = CLIENT_WORKERS | {"coordinator"}  # core.ask_consultation
+EXPECTED.update({
+    "network:overview": Expect(LOGGED_IN),  # the network's front page: news and one's own requests
+    "network:new": Expect(NETWORK_ASKERS),
+    "network:workload": Expect(AGGREGATES | {"coordinator"}),  # suppressed aggregates
+    "network:research": Expect(LOGGED_IN), "network:research_applications": only("coordinator"),
+    "network:research_call_new": only("coordinator"),
+    "network:news": Expect(LOGGED_IN), "network:news_item": Expect(LOGGED_IN), "network:area_news": Expect(LOGGED_IN),
+    "network:news_feed": Expect(EVERYONE), "network:area_news_feed": Expect(EVERYONE),  # Atom: readers can't log in
+    "network:news_new": only("coordinator"),
+    "network:notifications": Expect(LOGGED_IN), "network:notifications_read": Expect(LOGGED_IN),
+    "network:notification_settings": Expect(LOGGED_IN),
+    "network:notification_open": only("member"),  # the world's message is the member's
+    "trainings:event_list": Expect(LOGGED_IN), "trainings:event_detail": Expect(LOGGED_IN),
+    "trainings:my_trainings": Expect(LOGGED_IN),
+    "trainings:course_list": Expect(LOGGED_IN), "trainings:course_detail": Expect(LOGGED_IN),
+    "trainings:enrol": Expect(NETWORK_ASKERS),
+    # The confirmation page answers anyone with their own enrolment (or none); cancelling needs one.
+    "trainings:cancel_enrolment": Expect(LOGGED_IN),
+    "trainings:event_new": only("coordinator"), "trainings:event_edit": only("coordinator"),
+    "trainings:event_manage": only("coordinator"), "trainings:event_cancel": only("coordinator"),
+    "trainings:verify_certificate": Expect(EVERYONE),  # anyone shown a certificate can check its code
+})
+# Expectations that depend on the world's data (who asked, who was routed, who attended), set in `world`.
+DATA_DEPENDENT = {"network:detail", "network:message", "network:close", "network:route", "network:escalate",
+                  "network:attachment", "network:referral_bridge", "trainings:invitation_ics",
+                  "trainings:event_certificate", "trainings:feedback", "trainings:course_certificate"}
+
 # Public machine interfaces (reference data, the HSDS directory API and the API documents).
 PUBLIC_PREFIXES = ("api/hsds/", "api/v1/openapi.json", "api/v1/docs", "api/v1/areas", "api/v1/collaboration-areas",
                    "api/v1/")
@@ -209,7 +237,68 @@ def world(areas):
              "expert": Expert.objects.first().uuid}
     booking_members = set(booking.client.care_memberships.filter(ended_at__isnull=True)
                           .values_list("worker", flat=True))
-    return {"users": users, "ids": ids, "uuids": uuids, "booking_client_members": booking_members}
+    ids.update(_network_and_trainings(users))
+    return {"users": users, "ids": ids, "uuids": uuids, "booking_client_members": booking_members,
+            "expected": _data_dependent_expectations(users, ids)}
+
+
+def _network_and_trainings(users) -> dict:
+    from polku.core.models import Area
+    from polku.interpreting.models import OutboxMessage
+    from polku.network.demo import seed_network_demo
+    from polku.network.services import ask_consultation
+    from polku.trainings.demo import seed_trainings_demo
+    from polku.trainings.models import Enrolment, SelfPacedCourse
+
+    seed_network_demo()
+    consultation = ask_consultation(actor=users["colleague"], title="Tulkattu traumatyö",
+                                    description="Miten tulkkia kannattaa ohjeistaa traumakeskustelussa?",
+                                    topics=["interpreter_mediated"], urgency="normal",
+                                    area=users["colleague"].organisation.home_area or Area.objects.first())
+    message = OutboxMessage.objects.create(kind="consultation.answered", recipient_kind="professional",
+                                           recipient_user=users["member"], subject="s", body="b", link="/")
+    seed_trainings_demo(organiser=users["coordinator"], participants=[users["member"], users["lead"]])
+    attended = Enrolment.objects.filter(attended=True, user=users["member"]).first()
+    enrolled = Enrolment.objects.filter(status="enrolled", user=users["member"]).exclude(pk=getattr(
+        attended, "pk", None)).first() or attended
+    from polku.network.models import NewsItem
+    from polku.trainings.services import issue_event_certificate
+
+    certificate = issue_event_certificate(actor=users["member"], event=attended.event)
+    return {"consultation_id": consultation.pk, "attachment_id": 0, "message_id": message.pk,
+            "item_id": NewsItem.objects.first().pk,
+            "area_code": consultation.collaboration_area.code if consultation.collaboration_area_id else "",
+            "event_id": enrolled.event_id, "attended_event_id": attended.event_id,
+            "slug": SelfPacedCourse.objects.first().slug, "code": certificate.code}
+
+
+def _data_dependent_expectations(users, ids) -> dict[str, Expect]:
+    """Who may act on the world's consultation and training objects, from the rows themselves."""
+    from polku.network.models import Consultation
+    from polku.trainings.models import Enrolment
+
+    consultation = Consultation.objects.get(pk=ids["consultation_id"])
+    routed = set(consultation.recipients.values_list("user", flat=True))
+    keys = {key for key, user in users.items() if user.pk in routed}
+    asker = {key for key, user in users.items() if user.pk == consultation.asker_id}
+    enrolled = {key for key, user in users.items()
+                if Enrolment.objects.filter(event_id=ids["event_id"], user=user, status="enrolled").exists()}
+    attended = {key for key, user in users.items()
+                if Enrolment.objects.filter(event_id=ids["attended_event_id"], user=user, attended=True).exists()}
+    viewers = frozenset(asker | keys | {"coordinator"})
+    # Only those who see the request reach its action pages; which of them may act (the asker closes, the
+    # coordinator routes) is refused on the form and tested in tests/network.
+    return {
+        "network:detail": Expect(viewers), "network:message": Expect(viewers),
+        "network:attachment": Expect(viewers, nobody_ok=True),  # the world's request has no attachment
+        "network:close": Expect(viewers), "network:referral_bridge": Expect(viewers),
+        "network:route": Expect(viewers), "network:escalate": Expect(viewers),
+        "trainings:invitation_ics": Expect(frozenset(enrolled)),
+        "trainings:event_certificate": Expect(frozenset(attended)),
+        # The feedback form refuses non-attendees on the form (tests/trainings); the data is their own rating.
+        "trainings:feedback": Expect(LOGGED_IN),
+        "trainings:course_certificate": Expect(frozenset(), nobody_ok=True),  # nobody has finished the course
+    }
 
 
 def fill(route: str, name: str, world) -> str:
@@ -230,6 +319,8 @@ def fill(route: str, name: str, world) -> str:
             return sorted(SENDER_STEPS if name == "referrals:step" else HANDLER_STEPS)[0]
         if parameter == "id":
             return str(world["uuids"][name])
+        if parameter == "event_id" and name in ("trainings:event_certificate", "trainings:feedback"):
+            return str(world["ids"]["attended_event_id"])
         if parameter not in world["ids"]:
             raise KeyError(f"{name}: no object for the URL parameter {parameter!r} ({converter})")
         return str(world["ids"][parameter])
@@ -237,7 +328,9 @@ def fill(route: str, name: str, world) -> str:
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
 
 
-def allowed(response) -> bool:
+def allowed(response, url: str = "") -> bool:
+    if url.endswith((".pdf", ".ics")):  # a download is allowed only when the file itself is served
+        return response.status_code == 200
     if response.status_code in (401, 403, 404):
         return False
     return not (response.status_code == 302 and "/kirjaudu/" in response["Location"])
@@ -278,6 +371,8 @@ def test_every_page_allows_exactly_the_expected_users_and_no_one_else(world):
             expectation = Expect(EVERYONE, nobody_ok=True)  # the API has no root document, only its paths
         elif route.startswith(PUBLIC_PREFIXES) or name.startswith(("hsds-", "api-v1:")):
             expectation = Expect(EVERYONE)
+        elif name in DATA_DEPENDENT:
+            expectation = world["expected"][name]
         elif name in EXPECTED:
             expectation = EXPECTED[name]
         else:
@@ -293,7 +388,7 @@ def test_every_page_allows_exactly_the_expected_users_and_no_one_else(world):
         client_data = expectation is CARE or name in CLIENT_DATA_PAGES
         for key, http in clients.items():
             response, logged = attempt(http, url)
-            if allowed(response):
+            if allowed(response, url):
                 reached.add(key)
                 if key not in expected_users:
                     unexpected_allows.append(f"{url} ({name}) allowed {key}: {response.status_code}")

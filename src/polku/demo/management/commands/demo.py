@@ -12,7 +12,9 @@ from polku.demo.simulator import simulate_caseload
 from polku.directory.loader import load_directory_facts
 from polku.interpreting.demo import seed_interpreting_demo
 from polku.interpreting.models import Booking
+from polku.network.demo import seed_network_demo
 from polku.referrals.demo import load_demo_referral_services
+from polku.trainings.demo import seed_trainings_demo
 
 DEMO_CLIENTS = 300
 DEMO_SEED = 2016  # PPMM started in 2016; any fixed seed gives the same caseload for the same day
@@ -34,6 +36,11 @@ class Command(BaseCommand):
         organisations = load_demo_organisations()
         logins = create_demo_users(organisations=organisations)
         self.stdout.write(load_directory_facts().summary())
+        self.stdout.write(seed_network_demo().summary())
+        self.stdout.write(seed_trainings_demo(
+            organiser=User.objects.get(username="koordinaattori"),
+            participants=[User.objects.get(username=name)
+                          for name in ("hoitaja", "ohjaaja", "psykologi", "laakari", "tiiminvetaja")]).summary())
         self.stdout.write(f"Referral services: {len(load_demo_referral_services())} simulated services in Turku")
         if not Client.objects.exists():
             # Up to today, so the caseload, to-do list and planned meetings are current in the demo.
