@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from polku.core.access import log_access, record_disclosure
 from polku.core.errors import AccessDenied, DomainError
@@ -167,9 +168,11 @@ def export_client_data(*, actor: User, client_id: int, reason: str) -> str:
                reason=reason, object_type="gdpr_export")
     access = [_row(entry) for entry in AccessLog.objects.filter(client_id=client_id).order_by("at", "id")]
     disclosures = [_row(entry) for entry in DisclosureLog.objects.filter(client_id=client_id).order_by("at", "id")]
+    rows = sum(len(found) for found in records.values())
     record_disclosure(actor=actor, recipient=_("the client (data subject)"), purpose=reason,
-                      content=_("all records of the client (%(count)d rows) and their access log")
-                      % {"count": sum(len(rows) for rows in records.values())},
+                      content=ngettext("all records of the client (%(count)d row) and their access log",
+                                       "all records of the client (%(count)d rows) and their access log", rows)
+                      % {"count": rows},
                       channel="export", client_id=client_id, legal_basis="GDPR art. 15 and 20")
     document = {"format": "polku-client-export", "version": 1, "exported_at": timezone.now(),
                 "client_id": client_id, "records": records, "access_log": access, "disclosures": disclosures}

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from polku.core.errors import DomainError
@@ -36,8 +37,10 @@ def index(request):
 @require_POST
 def plan(request):
     run = services.plan_retention(actor=request.user)
-    messages.success(request, _("Retention plan made: %(count)d items wait for approval.")
-                     % {"count": run.items.count()})
+    count = run.items.count()
+    messages.success(request, ngettext("Retention plan made: %(count)d item waits for approval.",
+                                       "Retention plan made: %(count)d items wait for approval.", count)
+                     % {"count": count})
     return redirect("lifecycle:run", run_id=run.pk)
 
 
