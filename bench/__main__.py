@@ -30,7 +30,9 @@ def main(argv: list[str]) -> int:
         print(f"bench: unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(sorted(names))}",
               file=sys.stderr)
         return 2
-    old_config = setup_databases(verbosity=0, interactive=False)
+    # Benchmarks never roll back to a serialised state, so the databases are not serialised (which also
+    # keeps the setup fast on the big cached databases some benchmarks build).
+    old_config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
     try:
         load_areas()
         from django.db import connection

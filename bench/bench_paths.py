@@ -7,7 +7,10 @@ process, so that its peak RSS (VmHWM from /proc/self/status, which restarts at e
     timed: pm4py.discover_dfg + discover_performance_dfg + get_variants vs polku.paths.analyze (which also
     computes case durations and activity counts). Best of several runs.
 (b) end to end from the .xes.gz: pm4py.read_xes + format_dataframe + the same vs polku.paths.read_xes + analyze.
-    One run each. The ×10 log is written once to /tmp (by Polku's XES writer) and reused by later runs.
+    One run per child. The ×10 log is written once to /tmp (by Polku's XES writer) and reused by later runs.
+
+The machine may be shared, so the two libraries' children alternate (pm4py, Polku, pm4py, Polku, ...) for
+ROUNDS rounds and each side keeps its best time: a burst of someone else's load hits both alike.
 
 Peak RSS includes the interpreter, the libraries and the loaded data. The children also report what they
 found (edges, total frequency, variants), and the parent checks both libraries agree.
@@ -32,6 +35,8 @@ BPIC2012 = ROOT.parent / "shared" / "data" / "eventlogs" / "bpic2012.xes.gz"
 WORK = Path(os.environ.get("POLKU_BENCH_DIR", Path(tempfile.gettempdir()) / "polku-bench"))
 COPIES = 10
 REPEATS = {1: 3, COPIES: 2}
+# Alternating child processes per row (the ×10 end-to-end row costs pm4py minutes a round).
+ROUNDS = {("memory", 1): 2, ("memory", COPIES): 2, ("xes", 1): 2, ("xes", COPIES): 1}
 
 
 def _peak_rss_mb() -> float:
@@ -113,6 +118,20 @@ def _run_child(tool: str, mode: str, source: Path, repeats: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _alternate(mode: str, source: dict[str, Path], repeats: int, rounds: int) -> tuple[dict, dict]:
+    """pm4py's and Polku's children taking turns; each side's fastest round (its peak RSS is the largest)."""
+    best: dict[str, dict] = {}
+    for _ in range(rounds):
+        for tool in ("pm4py", "polku"):
+            found = _run_child(tool, mode, source[tool], repeats)
+            kept = best.get(tool)
+            if kept is None or found["seconds"] < kept["seconds"]:
+                best[tool] = {**found, "peak_rss_mb": max(found["peak_rss_mb"], (kept or found)["peak_rss_mb"])}
+            else:
+                kept["peak_rss_mb"] = max(kept["peak_rss_mb"], found["peak_rss_mb"])
+    return best["pm4py"], best["polku"]
+
+
 def _prepare() -> dict[str, Path]:
     """The inputs: Polku's Parquet ×1/×10, pm4py's formatted pickles ×1/×10 and the ×10 .xes.gz (cached)."""
     import polars as pl
@@ -165,12 +184,12 @@ def run() -> None:
             source = {"memory": {"pm4py": files[f"pickle{scale}"], "polku": files[f"parquet{scale}"]},
                       "xes": {"pm4py": files[f"xes{scale}"], "polku": files[f"xes{scale}"]}}[mode]
             repeats = REPEATS[scale] if mode == "memory" else 1
-            theirs = _run_child("pm4py", mode, source["pm4py"], repeats)
-            ours = _run_child("polku", mode, source["polku"], repeats)
+            theirs, ours = _alternate(mode, source, repeats, ROUNDS[(mode, scale)])
             agree = all(theirs[k] == ours[k] for k in ("events", "edges", "frequency", "variants"))
             rows.append([label, f"BPIC 2012 ×{scale}", f"{ours['events']:,}",
                          theirs["seconds"], ours["seconds"], f"{theirs['seconds'] / ours['seconds']:.1f}×",
                          f"{theirs['peak_rss_mb']:.0f}", f"{ours['peak_rss_mb']:.0f}", "yes" if agree else "NO"])
+    print(f"(load average {os.getloadavg()[0]:.1f} at the end)")
     print_table(["case", "log", "events", "pm4py s", "Polku s", "speed-up", "pm4py peak RSS MB",
                  "Polku peak RSS MB", "same result"], rows)
 

@@ -12,7 +12,7 @@ from datetime import date
 
 CLIENTS = int(os.environ.get("POLKU_LOAD_CLIENTS", "100000"))
 SEED = 424242
-PASSWORD = "polku-load-2026"  # loopback-only database of simulated people
+PASSWORD = "polku-load-2026"  # noqa: S105 -- loopback-only database of simulated people
 
 
 def main(out: str) -> None:

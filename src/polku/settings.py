@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "polku.api",
     "polku.lifecycle",
     "polku.demo",
+    # django-ninja's own static Swagger UI for /api/v1/docs (otherwise it loads a CDN page with inline script).
+    "ninja",
     # Two-factor login (TOTP and recovery codes) and the Content-Security-Policy header (hardening).
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -43,13 +45,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every response, static files included (CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "polku.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified() (django-otp), then inactivity/absolute session limits, then the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "polku.core.auth_middleware.SessionTimeoutMiddleware",
+    "polku.core.auth_middleware.TwoFactorMiddleware",
+    "polku.core.auth_middleware.StorageFullMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "polku.core.middleware.RequestContextMiddleware",
     # AxesMiddleware last: it turns a lockout into the lockout response.
@@ -85,9 +94,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# ASVS 2.1: at least 12 characters, at most 128 (>= 64 required), the offline list of 20 000 common and
+# breached passwords; deliberately no composition rules (ASVS 2.1.9).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "polku.core.password_validation.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 if TESTING:
@@ -134,13 +146,60 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Break-the-glass grants expire after this many hours unless the caller asks for less.
 POLKU_BREAK_THE_GLASS_HOURS = 4
 
+# --- Security (ASVS level 2; docs/security/threat-model.md) ------------------------------------------
+def _flag(name: str, default: bool) -> bool:
+    return config.list_from_env(name, ["1" if default else "0"])[0].lower() in ("1", "true", "yes")
+
+
+# Two-factor login for every role that sees client data: on in production, demo and development, off in
+# the test profile so that tests which are not about login can use force_login (the security tests turn
+# it on). Production refuses to start without it.
+POLKU_REQUIRE_TWO_FACTOR = _flag("POLKU_REQUIRE_TWO_FACTOR", not TESTING)
+if PRODUCTION and not POLKU_REQUIRE_TWO_FACTOR:
+    raise config.ConfigError("POLKU_REQUIRE_TWO_FACTOR cannot be turned off when POLKU_ENV=production")
+# Demo profile only: demo users have an authenticator with a published key, and the verification page
+# shows its current code, so that anyone can try the demo while the two-step flow stays in place.
+POLKU_DEMO_TOTP_HINT = config.environment() == "demo"
+OTP_TOTP_ISSUER = "Polku"
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubling with each wrong code (django-otp)
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Sessions end after 30 minutes without requests and 10 hours after login, whichever comes first (ASVS
+# 3.3.2); break-the-glass and exports need the password again if it was proven over 15 minutes ago.
+POLKU_SESSION_IDLE_MINUTES = int(config.list_from_env("POLKU_SESSION_IDLE_MINUTES", ["30"])[0])
+POLKU_SESSION_ABSOLUTE_HOURS = float(config.list_from_env("POLKU_SESSION_ABSOLUTE_HOURS", ["10"])[0])
+POLKU_REAUTH_MINUTES = int(config.list_from_env("POLKU_REAUTH_MINUTES", ["15"])[0])
+SESSION_COOKIE_AGE = int(POLKU_SESSION_ABSOLUTE_HOURS * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 3600
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Request bodies: 1 MiB of form data, 1000 fields; uploaded files above 2.5 MiB go to a temporary file
+# instead of memory. Each upload form checks its own size and type limits (e.g. network.attachments); the
+# reverse proxy caps the whole body (docs/security/deployment.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere (ASVS 14.4.3, 50.2).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = config.list_from_env("SECURE_SSL_REDIRECT", ["1"])[0] == "1"
@@ -151,6 +210,9 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+    # __Host- cookies: only over HTTPS, only for this exact host, path / (no subdomain can set or read them).
+    SESSION_COOKIE_NAME = "__Host-polku_session"
+    CSRF_COOKIE_NAME = "__Host-polku_csrf"
     CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if not host.startswith(".")]
 
 LOGGING = {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("koulutukset/", include("polku.trainings.urls")),
     path("raportit/", include("polku.reporting.urls")),
     path("tietosuoja/", include("polku.lifecycle.urls")),
+    path("tili/api-avaimet/", include("polku.api.urls_ui")),
     path("api/v1/", include("polku.api.urls")),
     path("api/hsds/", include("polku.api.hsds.urls")),
     path("fhir/", include("polku.api.fhir.urls")),

@@ -86,8 +86,9 @@ def test_applying_an_approved_plan_removes_every_row_of_the_ended_clients_and_no
     assert sum(count for (_label, _client), count in rows_per_client(ended).items()) > 50
     with time_machine.travel(LATER, tick=False):
         run = services.plan_retention(actor=planner)
-        with pytest.raises(DomainError, match="other than the person"):
+        with pytest.raises(DomainError) as same_person:
             services.decide_retention(actor=planner, run=run, approve=True)
+        assert same_person.value.code == "four_eyes"
         with pytest.raises(DomainError) as not_yet:
             services.apply_retention(actor=approver, run=run)
         assert not_yet.value.code == "not_approved"

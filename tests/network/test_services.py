@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from polku.core.errors import AccessDenied, DomainError
 from polku.interpreting.models import OutboxMessage
@@ -209,9 +210,10 @@ def test_an_invalid_checksum_code_is_sent_as_written(network):
 def test_an_attachment_over_five_megabytes_is_refused_with_the_limit_stated(network):
     consultation = ask(network)
     big = SimpleUploadedFile("raportti.pdf", b"%PDF-1.7\n" + b"0" * (5 * 1024 * 1024), "application/pdf")
-    with pytest.raises(DomainError) as refused:
+    with translation.override("en"), pytest.raises(DomainError) as refused:
         post_message(actor=network.trauma_expert, consultation=consultation, body="Liite", attachments=[big])
-    assert refused.value.field == "attachments" and "5 MB" in str(refused.value.message)
+    with translation.override("en"):  # the message may be lazy: read it in English too
+        assert refused.value.field == "attachments" and "5 MB" in str(refused.value.message)
     assert not consultation.messages.exists()
 
 
@@ -306,3 +308,17 @@ def test_an_unanswered_request_cannot_be_rated_and_only_the_asker_closes(network
     assert refused.value.code == "not_answered"
     with pytest.raises(AccessDenied):
         close_consultation(actor=network.trauma_expert, consultation=consultation, rating=4)
+
+
+def test_the_reminder_names_the_due_day_in_the_recipients_language(network):
+    network.trauma_expert.preferred_language = "en"
+    network.trauma_expert.save()
+    with time_machine.travel(at(2026, 4, 2, 10, 0), tick=False):
+        consultation = ask(network, urgency="urgent")
+    # Asked on Maundy Thursday: Good Friday and Easter Monday are holidays, so the 2nd working day is Wed 8 April.
+    check_consultations(now=at(2026, 4, 8, 9, 0))
+    reminder = OutboxMessage.objects.get(kind="consultation.reminder", recipient_user=network.trauma_expert)
+    assert reminder.subject == (f"Reminder: the answer to consultation request {consultation.reference} "
+                                f"is due on 8.4.2026: {consultation.title}")
+    finnish = OutboxMessage.objects.get(kind="consultation.reminder", recipient_user=network.area_actor)
+    assert "8.4.2026" in finnish.subject and finnish.language == "fi"

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from polku.interpreting.models import OutboxMessage
 from polku.network.forms import text_digest
 from polku.network.models import Consultation, ConsultationStatus
-from polku.network.services import post_message
+from polku.network.services import escalate_consultation, post_message
 from tests.network.conftest import ask
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def test_a_valid_identity_code_shows_a_warning_and_a_masked_preview_and_sends_no
     response = client.post(reverse("network:new"), form_data(network, description))
     assert response.status_code == 400
     page = response.content.decode()
-    assert "a personal identity code" in page
+    assert "<li>Personal identity code</li>" in page  # a list of plain nouns, not a sentence of fragments
     assert "Asiakas ******-**** kertoo painajaisista." in page
     assert not Consultation.objects.exists()
 
@@ -177,3 +178,36 @@ def test_the_overview_shows_routed_and_own_requests(client, network):
     post_message(actor=network.trauma_expert, consultation=consultation, body="Vastaus")
     logged_in(client, network.trauma_expert)
     assert consultation.title in client.get(reverse("network:overview")).content.decode()
+
+
+def test_the_coordinators_list_is_headed_by_what_it_holds(client, network):
+    ask(network)
+    # An area coordinator sees their own collaboration area (OYS); a national coordinator sees every area.
+    area_page = logged_in(client, network.area_coordinator).get(reverse("network:overview")).content.decode()
+    assert "<h2>Open requests in my collaboration area</h2>" in area_page
+    assert "all collaboration areas" not in area_page
+    national_page = logged_in(client, network.coordinator).get(reverse("network:overview")).content.decode()
+    assert "<h2>Open requests in all collaboration areas</h2>" in national_page
+    assert "my collaboration area" not in national_page
+    plain = logged_in(client, network.worker).get(reverse("network:overview")).content.decode()
+    assert "Open requests in" not in plain
+
+
+def test_the_detail_page_says_when_the_request_moved_to_national_level(client, network):
+    consultation = ask(network)
+    escalate_consultation(actor=network.coordinator, consultation=consultation)
+    consultation.refresh_from_db()
+    moved = timezone.localtime(consultation.escalated_at)
+    page = logged_in(client, network.worker).get(reverse("network:detail", args=[consultation.pk])).content.decode()
+    expected = f"(moved to national level on {moved.day}.{moved.month}.{moved.year} {moved:%H:%M})"
+    assert expected in page
+
+
+def test_the_expert_answers_under_the_heading_your_answer_and_the_asker_adds_a_message(client, network):
+    consultation = ask(network)
+    expert_page = logged_in(client, network.trauma_expert).get(
+        reverse("network:detail", args=[consultation.pk])).content.decode()
+    assert "<h2>Your answer</h2>" in expert_page
+    asker_page = logged_in(client, network.worker).get(
+        reverse("network:detail", args=[consultation.pk])).content.decode()
+    assert "<h2>Add a message</h2>" in asker_page and "Your answer" not in asker_page

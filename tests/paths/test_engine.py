@@ -140,3 +140,25 @@ def test_importing_the_engine_pulls_in_no_django():
             + "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))")
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "[]"
+
+
+def test_analyze_derives_the_same_tables_as_the_single_purpose_functions():
+    """analyze takes activity, start and end counts from the variants weighted by their cases, and the DFG from
+    integer pair codes; the single-purpose functions compute each on the events directly: they must agree."""
+    rows = []
+    for case in range(40):
+        steps = ["a", "b", "c", "b", "d"][: 2 + case % 4] + (["e"] if case % 3 == 0 else [])
+        rows += [(f"c{case % 17}-{case}", step, datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=case + 5 * i))
+                 for i, step in enumerate(steps)]
+    frame = pl.DataFrame(rows, schema=["case:concept:name", "concept:name", "time:timestamp"], orient="row")
+    frame = frame.sample(fraction=1.0, shuffle=True, seed=7)
+    result = paths.analyze(frame)
+    assert result.activities.equals(paths.activities(frame))
+    assert result.start_activities.equals(paths.start_activities(frame))
+    assert result.end_activities.equals(paths.end_activities(frame))
+    assert result.directly_follows.equals(paths.directly_follows(frame))
+    assert result.variants.equals(paths.list_variants(frame))
+    assert result.case_durations.equals(paths.case_durations(frame))
+    # And hand-counted figures: "b" occurs once in the 20 cases of 2 or 3 steps, twice in the 20 longer ones.
+    counts = {row["activity"]: (row["events"], row["cases"]) for row in result.activities.to_dicts()}
+    assert counts["b"] == (20 * 1 + 20 * 2, 40) and counts["d"] == (10, 10) and counts["e"] == (14, 14)

@@ -90,3 +90,20 @@ def test_iso_timestamps_are_read_to_utc_microseconds(text, expected):
 def test_bad_timestamps_are_reported_with_position_and_reason(text, reason):
     parsed, bad = parse_timestamps(pl.Series(["2024-01-01T00:00:00Z", None, text]))
     assert bad is not None and bad.index == 2 and reason in bad.reason
+
+
+def test_uniform_millisecond_timestamps_take_the_fast_path_with_the_same_result(monkeypatch):
+    """A column all written like OpenXES ("...T..:..:...fff±hh:mm") is read by slicing; the result must be the
+    general parser's, value for value, and any odd value sends the whole column back to the general parser."""
+    from polku.paths import timestamps
+
+    texts = ["2011-10-01T00:38:44.546+02:00", "2011-10-30T03:00:00.001+01:00", "2024-02-29T23:59:59.999-09:30",
+             "2024-05-02T13:45:00.000+14:00", "1999-12-31T23:59:59.000-00:00"]
+    fast = timestamps._uniform_milliseconds(pl.Series(texts))
+    monkeypatch.setattr(timestamps, "_uniform_milliseconds", lambda text: None)
+    general, bad = parse_timestamps(pl.Series(texts))
+    assert fast is not None and bad is None and fast.to_list() == general.to_list()
+    assert fast[0] == datetime(2011, 9, 30, 22, 38, 44, 546000, tzinfo=UTC)
+    for odd in ("2011-10-01T00:38:44.546+15:00", "2011-10-01T00:38:44,546+02:00", "2011-10-01T00:38:44.5x6+02:00",
+                "2011-02-30T00:38:44.546+02:00", "2011-10-01T00:38:44.546+02:0x", "2011-10-01T00:38:44.5460+02:00"):
+        assert timestamps._uniform_milliseconds(pl.Series([*texts, odd])) is None, odd

@@ -215,3 +215,16 @@ def test_truncated_gzip_is_refused_also_when_the_xml_parser_reads_it(tmp_path, m
     fails(tmp_path, packed[: len(packed) * 3 // 4], r"truncated or corrupt gzip", name="cut.xes.gz")
     (tmp_path / "whole.xes.gz").write_bytes(packed)
     assert paths.read_xes(tmp_path / "whole.xes.gz").height == 400
+
+
+def test_character_references_and_a_second_angle_bracket_in_the_header_are_read_alike(monkeypatch):
+    """The line reader skips its per-value searches when the block's bytes show they cannot match ("&", "&#",
+    more than one "<" a line); a file that has them must still be read exactly like the XML parser reads it."""
+    with_reference = RICH.replace(b'value="nurse &amp; co"', b'value="nurse &#228; co"')
+    assert xes_lines.read_canonical([with_reference]) is None  # character references: the XML parser's job
+    bracket_in_comment = RICH.replace(b"<log ", b"<!-- a < b -->\n<log ", 1)
+    for variant in (with_reference, bracket_in_comment):
+        frames = read_all_ways(variant, monkeypatch)
+        assert all(frame.equals(frames[0]) for frame in frames)
+    assert read_all_ways(bracket_in_comment, monkeypatch)[0].equals(xes.read_xes_bytes(RICH))
+    assert xes.read_xes_bytes(with_reference)["org:resource"][0] == "nurse ä co"

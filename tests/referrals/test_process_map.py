@@ -162,7 +162,7 @@ def test_query_count_does_not_grow_with_clients(client, dataset, steering, organ
         make_path(organisation=organisation, created_by=team_lead, steps=FULL, start=at(2026, 5, 1, 9, 0))
     with CaptureQueriesContext(connection) as many:
         client.get(URL)
-    assert len(many) == len(few) <= 8
+    assert len(many) == len(few) <= 11  # 3 of them list the service, team and area choices
 
 
 def test_breaks_and_wait_times_pages_link_to_the_map(client, dataset, nurse):
@@ -212,4 +212,4 @@ def test_a_workers_query_count_does_not_grow_with_clients(client, dataset, nurse
     with CaptureQueriesContext(connection) as many:
         response = client.get(URL)
     assert response.context["map"].cases == "23"
-    assert len(many) == len(few) <= 10
+    assert len(many) == len(few) <= 13  # 3 of them list the service, team and area choices

@@ -7,13 +7,15 @@ from datetime import UTC, timedelta
 
 import pytest
 import time_machine
+from django.utils import translation
 from icalendar import Calendar
 from pypdf import PdfReader
 
 from polku.core.errors import DomainError
-from polku.trainings.certificates import render_certificate_pdf
+from polku.trainings.certificates import certificate_html, render_certificate_pdf
 from polku.trainings.demo import PALOMA_MODULES, _seed_paloma_course
-from polku.trainings.models import Certificate, CourseModule, EventFormat
+from polku.trainings.models import CalendarMethod, Certificate, CourseModule, EventFormat, InvitationIssue
+from polku.trainings.notifications import issue_invitation
 from polku.trainings.services import (
     complete_module,
     enrol,
@@ -144,3 +146,35 @@ def test_the_certificate_date_is_the_local_day_the_event_ended(make_event, coord
 
     assert certificate.completed_on == timezone.localtime(event.ends_at).date()
     assert certificate.completed_on - timezone.localdate() <= timedelta(days=8)
+
+
+def test_the_certificate_is_one_translated_sentence_with_the_name_and_title_escaped(event, coordinator, attendee):
+    held(event, coordinator, [attendee], [attendee])
+    certificate = issue_event_certificate(actor=attendee, event=event)
+    Certificate.objects.filter(pk=certificate.pk).update(participant_name="Aino <b>Äijälä</b>")
+    certificate.refresh_from_db()
+
+    finnish = certificate_html(certificate, language="fi")
+    swedish = certificate_html(certificate, language="sv")
+    english = certificate_html(certificate, language="en")
+
+    name = '<span class="name">Aino &lt;b&gt;Äijälä&lt;/b&gt;</span>'
+    title = f'<span class="title">{certificate.title}</span>'
+    assert f"Todistamme, että {name} on suorittanut koulutuksen {title}" in finnish
+    assert f"Härmed intygas att {name} har genomgått utbildningen {title}" in swedish
+    assert f"This certifies that {name} has completed the training {title}" in english
+    assert "<b>" not in finnish
+
+
+def test_an_enrolment_whose_earlier_invitation_has_another_uid_is_refused_in_plain_words(event, attendee):
+    enrolment = enrol(actor=attendee, event=event)
+    InvitationIssue.objects.filter(enrolment=enrolment).update(uid="someone-else@example.org")
+
+    with translation.override("en"), pytest.raises(DomainError) as refused:
+        issue_invitation(enrolment, method=CalendarMethod.REQUEST)
+
+    assert refused.value.code == "calendar_uid_mismatch"
+    with translation.override("en"):
+        message = str(refused.value.message)
+    assert message.startswith("The calendar invitation could not be made") and "nothing was saved" in message
+    assert InvitationIssue.objects.filter(enrolment=enrolment).count() == 1

@@ -301,3 +301,19 @@ def test_every_page_renders_in_every_state_of_an_enrolment(event, make_event, as
         mine = as_user(attended).get(reverse("trainings:my_trainings")).content.decode()
     assert "Erinomainen" in manage and "average rating 5.0" in manage
     assert mine.count(".pdf") == 2
+
+
+def test_the_attendance_message_counts_one_person_and_many_people(event, as_user, coordinator, professionals):
+    for person in professionals[:2]:
+        enrol(actor=person, event=event)
+    url = reverse("trainings:event_manage", args=[event.pk])
+    with time_machine.travel(event.ends_at):
+        client = as_user(coordinator)
+        one = client.post(url, {"attended": [str(professionals[0].pk)]}, follow=True).content.decode()
+        both = client.post(url, {"attended": [str(p.pk) for p in professionals[:2]]}, follow=True).content.decode()
+        client.cookies["polku_language"] = "fi"
+        finnish = client.post(url, {"attended": [str(p.pk) for p in professionals[:2]]}, follow=True).content.decode()
+
+    assert "Attendance is saved: 1 person attended." in one
+    assert "Attendance is saved: 2 people attended." in both
+    assert "Osallistumiset on tallennettu: 2 henkilöä osallistui." in finnish

@@ -6,7 +6,7 @@ was asked (or escalated). The reminder goes on the morning of the due day.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -22,7 +22,11 @@ def response_due(*, asked_at: datetime, urgency: str) -> datetime:
     return timezone.make_aware(datetime.combine(due_day + timedelta(days=1), time.min))
 
 
+def due_day(due_at: datetime) -> date:
+    """The last working day for the answer: the day before the midnight that `due_at` is."""
+    return timezone.localtime(due_at).date() - timedelta(days=1)
+
+
 def reminder_from(due_at: datetime) -> datetime:
     """When the reminder is sent: 08:00 on the due day."""
-    due_day = timezone.localtime(due_at).date() - timedelta(days=1)
-    return timezone.make_aware(datetime.combine(due_day, time(REMINDER_HOUR)))
+    return timezone.make_aware(datetime.combine(due_day(due_at), time(REMINDER_HOUR)))

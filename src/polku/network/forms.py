@@ -120,7 +120,7 @@ class ResearchApplicationForm(forms.Form):
 class ResearchCallForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
-    contact = forms.CharField(label=_("Contact"), max_length=200)
+    contact = forms.CharField(label=_("Contact details"), max_length=200)
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     publications = forms.ModelMultipleChoiceField(label=_("Related publications"), required=False,
                                                   queryset=Publication.objects.all())

@@ -11,7 +11,6 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from polku import config
 from polku.core.models import Area, CollaborationArea
+from polku.core.storage import AtomicFileSystemStorage
 from polku.directory.models import Expert, Publication
 from polku.directory.models.base import localised
 
@@ -148,7 +148,7 @@ class ConsultationMessage(models.Model):
         ordering = ["created_at", "id"]
 
 
-class AttachmentStorage(FileSystemStorage):
+class AttachmentStorage(AtomicFileSystemStorage):
     """Attachments live under the var directory, outside static and media: served only through the access check.
 
     The location is read from the settings on every use (not once at import), so a deployment or a test can

@@ -10,21 +10,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils import dateformat, translation
 from django.utils.translation import gettext as _
 
 from polku.core.models import User
 from polku.interpreting.models import OutboxMessage, RecipientKind
 from polku.interpreting.outbox import deliver_after_commit
+from polku.network.deadlines import due_day
 from polku.network.models import Consultation
 
 
 def _texts(event: str, consultation: Consultation) -> tuple[str, str]:
-    names = {"reference": consultation.reference, "title": consultation.title}
+    names = {"reference": consultation.reference, "title": consultation.title,
+             "date": dateformat.format(due_day(consultation.due_at), "j.n.Y")}
     subjects = {
         "routed": _("New consultation request %(reference)s: %(title)s"),
         "escalated": _("Consultation request %(reference)s moved to national level: %(title)s"),
-        "reminder": _("Reminder: consultation request %(reference)s is due: %(title)s"),
+        "reminder": _("Reminder: the answer to consultation request %(reference)s is due on %(date)s: %(title)s"),
         "answered": _("Your consultation request %(reference)s has an answer: %(title)s"),
         "message": _("New message in consultation %(reference)s: %(title)s"),
         "closed": _("Consultation %(reference)s was closed: %(title)s"),

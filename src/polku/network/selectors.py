@@ -36,10 +36,15 @@ PER_PAGE = 25
 SMALL_NUMBER = 5
 
 
+def coordinates_one_area(viewer: User) -> bool:
+    """A coordinator scoped to one collaboration area; any other coordinator sees every area."""
+    return viewer.coordinator_scope == CoordinatorScope.AREA and bool(viewer.coordinator_area_id)
+
+
 def _coordinator_filter(viewer: User) -> Q | None:
     if not viewer.has_perm("core.coordinate_network"):
         return None
-    if viewer.coordinator_scope == CoordinatorScope.AREA and viewer.coordinator_area_id:
+    if coordinates_one_area(viewer):
         return Q(collaboration_area_id=viewer.coordinator_area_id)
     return Q(pk__isnull=False)  # all (an empty Q() would vanish from an OR)
 

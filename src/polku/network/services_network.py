@@ -30,7 +30,7 @@ def apply_for_research_membership(*, actor: User, organisation_name: str, resear
     if not actor.is_active or not actor.is_authenticated:
         raise AccessDenied("not_permitted", _("Log in to apply."))
     if not organisation_name.strip():
-        raise DomainError("required", _("Name your organisation."), field="organisation_name")
+        raise DomainError("required", _("Give the name of your organisation."), field="organisation_name")
     if not research_interests.strip():
         raise DomainError("required", _("Describe your research interests."), field="research_interests")
     try:

@@ -30,6 +30,7 @@ def overview(request):
         "asked": selectors.list_asked(viewer=request.user, page=request.GET.get("oma")),
         "routed": selectors.list_routed_to_me(viewer=request.user, page=request.GET.get("saapuneet")),
         "coordinated": selectors.list_for_coordinator(viewer=request.user, page=request.GET.get("kaikki")),
+        "coordinates_one_area": selectors.coordinates_one_area(request.user),
         "can_ask": request.user.has_perm("core.ask_consultation"),
     })
 

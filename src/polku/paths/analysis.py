@@ -9,11 +9,21 @@ from datetime import datetime
 import polars as pl
 
 from polku.paths.breaks import BreakRule, find_breaks_sorted
-from polku.paths.columns import ACTIVITY, ACTIVITY_OUT, CASE, CASES, EVENTS, TIMESTAMP
-from polku.paths.dfg import directly_follows_plan, endpoint_activities_plan
+from polku.paths.columns import (
+    ACTIVITY,
+    ACTIVITY_OUT,
+    CASE,
+    CASES,
+    COUNT,
+    DURATION,
+    EVENTS,
+    MEAN_DURATION,
+    TIMESTAMP,
+    VARIANT,
+)
+from polku.paths.dfg import decode_directly_follows, directly_follows_codes_plan
 from polku.paths.durations import case_durations_plan, case_table_plan
 from polku.paths.eventlog import ACTIVITY_CODE, CASE_NO, encode_events, prepare_events
-from polku.paths.variants import variants_plan
 
 
 @dataclass(frozen=True)
@@ -55,28 +65,67 @@ def analyze_events(frame: pl.DataFrame, *, rules: Sequence[BreakRule] = (), as_o
     # Grouping on integers (case run number, activity Enum code) instead of text is several times faster on
     # millions of events; every table casts back to text.
     coded = encode_events(events, case=case, activity=activity, timestamp=timestamp)
+    names = coded[ACTIVITY_CODE].dtype.categories
+    # Only two queries read every event: the per-case table and the DFG. Everything else is derived from
+    # the variants (a few thousand rows even for millions of events), weighted by their case counts.
     # Independent queries run together (pl.collect_all), so both cores stay busy on small logs too.
     lazy = coded.lazy()
-    cases, activities, directly_follows = pl.collect_all([
-        case_table_plan(lazy, case=case, activity=ACTIVITY_CODE, timestamp=timestamp),
-        activity_counts_plan(lazy, case=CASE_NO, activity=ACTIVITY_CODE),
-        directly_follows_plan(lazy, case=CASE_NO, activity=ACTIVITY_CODE, timestamp=timestamp),
+    cases, pairs = pl.collect_all([
+        case_table_plan(lazy, case=case, activity=ACTIVITY_CODE, timestamp=timestamp, run=CASE_NO),
+        directly_follows_codes_plan(lazy, activity_count=names.len(), case=CASE_NO, activity=ACTIVITY_CODE,
+                                    timestamp=timestamp),
     ])
-    per_case = cases.lazy()
-    starts, ends, variants, durations = pl.collect_all([
-        endpoint_activities_plan(per_case, last=False), endpoint_activities_plan(per_case, last=True),
-        variants_plan(per_case), case_durations_plan(per_case),
+    coded_variants = (cases.lazy().group_by(VARIANT)
+                      .agg(pl.len().cast(pl.Int64).alias(COUNT), pl.col(DURATION).mean().alias(MEAN_DURATION))
+                      .collect())
+    weighted = coded_variants.lazy()
+    starts, ends, variants, activities, durations = pl.collect_all([
+        _weighted_endpoints_plan(weighted, last=False), _weighted_endpoints_plan(weighted, last=True),
+        _sorted_variants_plan(weighted), _weighted_activity_counts_plan(weighted), case_durations_plan(cases.lazy()),
     ])
     return PathsResult(
         case_count=cases.height,
         event_count=events.height,
         activity_count=activities.height,
         activities=activities,
-        directly_follows=directly_follows,
+        directly_follows=decode_directly_follows(pairs, names),
         start_activities=starts,
         end_activities=ends,
         variants=variants,
         case_durations=durations,
         breaks=find_breaks_sorted(events, rules, as_of=as_of, case=case, activity=activity,
                                   timestamp=timestamp),
+    )
+
+
+def _sorted_variants_plan(variants: pl.LazyFrame) -> pl.LazyFrame:
+    # Encoded activities are an Enum in name order, so sorting the coded sequences sorts them by name.
+    return variants.sort([COUNT, VARIANT], descending=[True, False]).with_columns(
+        pl.col(VARIANT).cast(pl.List(pl.String)))
+
+
+def _weighted_endpoints_plan(variants: pl.LazyFrame, *, last: bool) -> pl.LazyFrame:
+    """Cases starting (ending) with each activity: each variant's first (last) activity, weighted by its cases."""
+    endpoint = pl.col(VARIANT).list.last() if last else pl.col(VARIANT).list.first()
+    return (
+        variants
+        .group_by(endpoint.alias(ACTIVITY_OUT))
+        .agg(pl.col(COUNT).sum().cast(pl.Int64).alias(COUNT))
+        .sort([COUNT, ACTIVITY_OUT], descending=[True, False])
+        .with_columns(pl.col(ACTIVITY_OUT).cast(pl.String))
+    )
+
+
+def _weighted_activity_counts_plan(variants: pl.LazyFrame) -> pl.LazyFrame:
+    """Events and cases per activity: every occurrence in a variant counts its cases once per occurrence (events),
+    every activity present in a variant counts its cases once (cases)."""
+    occurrences = (variants.select(pl.col(VARIANT).alias(ACTIVITY_OUT), COUNT).explode(ACTIVITY_OUT)
+                   .group_by(ACTIVITY_OUT).agg(pl.col(COUNT).sum().cast(pl.Int64).alias(EVENTS)))
+    presence = (variants.select(pl.col(VARIANT).list.unique().alias(ACTIVITY_OUT), COUNT).explode(ACTIVITY_OUT)
+                .group_by(ACTIVITY_OUT).agg(pl.col(COUNT).sum().cast(pl.Int64).alias(CASES)))
+    return (
+        occurrences.join(presence, on=ACTIVITY_OUT, how="inner")
+        .sort([EVENTS, ACTIVITY_OUT], descending=[True, False])
+        .with_columns(pl.col(ACTIVITY_OUT).cast(pl.String))
+        .select(ACTIVITY_OUT, EVENTS, CASES)
     )

@@ -54,6 +54,45 @@ def directly_follows_plan(events: pl.LazyFrame, *, case: str, activity: str, tim
     )
 
 
+def directly_follows_codes_plan(events: pl.LazyFrame, *, activity_count: int, case: str, activity: str,
+                                timestamp: str) -> pl.LazyFrame:
+    """DFG edges over encoded events (eventlog.encode_events), keyed by one integer per pair: source code ×
+    activity_count + target code. Grouping on one integer instead of two columns is about twice as fast;
+    decode_directly_follows turns the result into the public table."""
+    code = pl.col(activity).to_physical().cast(pl.UInt64)
+    return (
+        events
+        .select(
+            (code * activity_count + code.shift(-1)).alias("pair"),
+            ((pl.col(timestamp).shift(-1) - pl.col(timestamp)).dt.total_microseconds() / _MICROS).alias("wait"),
+            (pl.col(case).shift(-1) == pl.col(case)).alias("same_case"),
+        )
+        .filter(pl.col("same_case"))
+        .group_by("pair")
+        .agg(
+            pl.len().cast(pl.Int64).alias(FREQUENCY),
+            pl.col("wait").mean().alias(WAIT_MEAN),
+            pl.col("wait").median().alias(WAIT_MEDIAN),
+            # Linear interpolation, numpy's default, so the p90 is reproducible with any tool.
+            pl.col("wait").quantile(0.9, interpolation="linear").alias(WAIT_P90),
+        )
+    )
+
+
+def decode_directly_follows(pairs: pl.DataFrame, names: pl.Series) -> pl.DataFrame:
+    """The public DFG table from directly_follows_codes_plan's result; `names` are the activities by code."""
+    width = max(names.len(), 1)
+    return (
+        pairs
+        .select(
+            names.gather(pairs["pair"] // width).cast(pl.String).alias(SOURCE),
+            names.gather(pairs["pair"] % width).cast(pl.String).alias(TARGET),
+            FREQUENCY, WAIT_MEAN, WAIT_MEDIAN, WAIT_P90,
+        )
+        .sort([FREQUENCY, SOURCE, TARGET], descending=[True, False, False])
+    )
+
+
 def endpoint_activities_from(cases: pl.DataFrame, *, last: bool) -> pl.DataFrame:
     """How many cases start (last=False) or end (last=True) with each activity, most frequent first.
 

@@ -19,12 +19,16 @@ def case_table_sorted(events: pl.DataFrame, *, case: str = CASE, activity: str =
     return case_table_plan(events.lazy(), case=case, activity=activity, timestamp=timestamp).collect()
 
 
-def case_table_plan(events: pl.LazyFrame, *, case: str, activity: str, timestamp: str) -> pl.LazyFrame:
-    """The query behind case_table_sorted."""
+def case_table_plan(events: pl.LazyFrame, *, case: str, activity: str, timestamp: str,
+                    run: str | None = None) -> pl.LazyFrame:
+    """The query behind case_table_sorted; `run` names a ready run-number column (eventlog.encode_events)."""
+    if run is None:
+        run = "__run"
+        events = events.with_columns(
+            (pl.col(case) != pl.col(case).shift(1)).fill_null(True).cast(pl.Int32).cum_sum().set_sorted().alias(run))
     return (
         events
-        .with_columns((pl.col(case) != pl.col(case).shift(1)).fill_null(True).cast(pl.Int32).cum_sum().alias("__run"))
-        .group_by("__run")
+        .group_by(run)
         .agg(
             pl.col(case).first().alias(CASE_OUT),
             pl.col(activity).alias(VARIANT),
@@ -32,7 +36,7 @@ def case_table_plan(events: pl.LazyFrame, *, case: str, activity: str, timestamp
             pl.col(timestamp).last().alias(END),
             pl.len().cast(pl.Int64).alias(EVENTS),
         )
-        .drop("__run")
+        .drop(run)
         .with_columns(((pl.col(END) - pl.col(START)).dt.total_microseconds() / _MICROS).alias(DURATION))
     )
 

@@ -46,22 +46,25 @@ def prepare_events(frame: pl.DataFrame, *, case: str = CASE, activity: str = ACT
 
 def _grouped_and_ordered(events: pl.DataFrame, *, case: str, timestamp: str) -> bool:
     """True when every case is one contiguous run of rows whose timestamps never go back."""
-    same_case = (pl.col(case) == pl.col(case).shift(1)).fill_null(False)
-    runs, distinct, ordered = events.select(
-        (~same_case).sum().alias("runs"), pl.col(case).n_unique().alias("distinct"),
-        (~same_case | (pl.col(timestamp) >= pl.col(timestamp).shift(1))).all().alias("ordered"),
-    ).row(0)
-    return runs == distinct and ordered
+    new_case = (pl.col(case) != pl.col(case).shift(1)).fill_null(True)
+    ordered = events.select((new_case | (pl.col(timestamp) >= pl.col(timestamp).shift(1))).all()).item()
+    if not ordered:
+        return False
+    # Contiguous exactly when no case id starts two runs; counting distinct ids among the run starts (one row
+    # per case) is several times cheaper than over every event.
+    starts = events.select(pl.col(case).filter(new_case)).to_series()
+    return starts.n_unique() == starts.len()
 
 
 def encode_events(events: pl.DataFrame, *, case: str, activity: str, timestamp: str) -> pl.DataFrame:
     """Prepared events plus integer keys for fast grouping: CASE_NO (per contiguous case) and ACTIVITY_CODE.
 
     The activity code is a polars Enum of the activity names in sorted order, so codes compare like the
-    names and results cast back to text exactly.
+    names and results cast back to text exactly. CASE_NO rises with the rows and is flagged as sorted, which
+    lets polars group the cases as slices of the table instead of hashing them (about ten times faster).
     """
     names = events[activity].unique().sort()
     return events.with_columns(
-        (pl.col(case) != pl.col(case).shift(1)).fill_null(True).cast(pl.Int32).cum_sum().alias(CASE_NO),
+        (pl.col(case) != pl.col(case).shift(1)).fill_null(True).cast(pl.Int32).cum_sum().set_sorted().alias(CASE_NO),
         pl.col(activity).cast(pl.Enum(names)).alias(ACTIVITY_CODE),
     )

@@ -53,7 +53,9 @@ def blocks(pieces: Iterable[bytes]) -> Iterator[bytes]:
         cut = buffer.rfind(b"<trace>")
         start = buffer.rfind(b"\n", 0, cut) + 1 if cut > 0 else -1
         if start > 0 and not bytes(buffer[start:cut]).strip():
-            yield bytes(buffer[:start])
+            with memoryview(buffer) as view:  # one copy (slicing the bytearray itself would make two)
+                block = bytes(view[:start])
+            yield block
             del buffer[:start]
     if buffer:
         yield bytes(buffer)
@@ -90,28 +92,41 @@ def _lines(data: bytes) -> pl.DataFrame:
 
 
 def _check_layout(lines: pl.DataFrame) -> None:
-    """Traces hold events, events hold nothing nested, one tag per line, no constructs we do not model."""
+    """Traces hold events, events hold nothing nested, one tag per line, no constructs we do not model.
+
+    The text checks run on the lines outside traces only (the header and the end): inside a trace every
+    line must be a trace or event tag or an attribute of the exact canonical shape, which _attributes
+    checks, so anything else there (comments, CDATA, other elements) declines the file all the same.
+    """
     if lines.is_empty():
         raise _Decline
-    line = pl.col("line")
-    checks = lines.select(
+    structure = lines.select(
         traces=pl.col("trace_depth").is_between(0, 1).all(),
         events=pl.col("event_depth").is_between(0, 1).all(),
         events_in_traces=(pl.col("event_depth") <= pl.col("trace_depth")).all(),
+    ).row(0)
+    if not all(structure) or lines["trace_depth"][-1] != 0 or lines["event_depth"][-1] != 0:
+        raise _Decline
+    line = pl.col("line")
+    checks = lines.lazy().filter((pl.col("trace_depth") == 0) & (pl.col("code") == 0)).select(
         tags=(line.str.starts_with("<") & line.str.ends_with(">")).all(),
         # A trace or event tag in any other spelling (attributes, whitespace, prefixes) is not modelled.
-        plain=((pl.col("code") != 0) | ~line.str.contains(r"^</?(?:\w+:)?(?:trace|event)\b")).all(),
+        plain=(~line.str.contains(r"^</?(?:\w+:)?(?:trace|event)\b")).all(),
         # A comment must open and close on its line, or it could hide (or fake) a trace.
         comments=(line.str.contains("<!--", literal=True) == line.str.contains("-->", literal=True)).all(),
         markup=~(line.str.contains("<![CDATA[", literal=True) | line.str.contains("<!DOCTYPE", literal=True)
                  | line.str.contains("<!ENTITY", literal=True)).any(),
-    ).row(0)
-    if not all(checks) or lines["trace_depth"][-1] != 0 or lines["event_depth"][-1] != 0:
+    ).collect().row(0)
+    if not all(checks):
         raise _Decline
 
 
-def _attributes(lines: pl.DataFrame) -> pl.DataFrame:
-    """Attribute lines inside traces as (line_no, trace_no, event_no, in_event, kind, key, value)."""
+def _attributes(lines: pl.DataFrame, data: bytes) -> pl.DataFrame:
+    """Attribute lines inside traces as (trace_no, event_no, in_event, kind, key, value).
+
+    `data` is the block's text: when it holds exactly one "<" per line, and no "&#" or "&" at all, the
+    per-field searches for them (most of the cost here) are known to find nothing and are skipped.
+    """
     parts = (
         lines.lazy()
         .filter((pl.col("trace_depth") == 1) & (pl.col("code") == 0))
@@ -121,37 +136,50 @@ def _attributes(lines: pl.DataFrame) -> pl.DataFrame:
         .with_columns(pl.col("field_0").replace_strict(_OPENERS, default=None).alias("kind"))
         .collect()
     )
-    well_formed = parts.select(
-        (pl.col("kind").is_not_null() & (pl.col("field_2") == " value=") & pl.col("field_4").is_in(_CLOSERS)
-         & pl.col("field_5").is_null()
-         & ~pl.col("field_1").str.contains("<", literal=True) & ~pl.col("field_3").str.contains("<", literal=True)
-         & ~pl.col("field_1").str.contains("&#", literal=True) & ~pl.col("field_3").str.contains("&#", literal=True))
-        .all()
-    ).item()
-    if not well_formed:
+    shape = (pl.col("kind").is_not_null() & (pl.col("field_2") == " value=") & pl.col("field_4").is_in(_CLOSERS)
+             & pl.col("field_5").is_null())
+    # Every line starts with "<" (checked), so one "<" per line means none inside a key or value.
+    # (Looking for "&" first: a search for "&#" in text without any "&" is much slower.)
+    has_ampersand = b"&" in data
+    for text, needed in (("<", data.count(b"<") != lines.height), ("&#", has_ampersand and b"&#" in data)):
+        if needed:
+            shape &= (~pl.col("field_1").str.contains(text, literal=True)
+                      & ~pl.col("field_3").str.contains(text, literal=True))
+    if not parts.select(shape.all()).item():
         raise _Decline  # nested, list, oddly written attributes, or character references inside a trace
     parts = parts.select("trace_no", "event_no", "in_event", "kind",
                          pl.col("field_1").alias("key"), pl.col("field_3").alias("value"))
-    if parts["key"].str.contains("&", literal=True).any() or parts["value"].str.contains("&", literal=True).any():
+    if has_ampersand and (parts["key"].str.contains("&", literal=True).any()
+                         or parts["value"].str.contains("&", literal=True).any()):
         parts = parts.with_columns(_unescape(pl.col("key")), _unescape(pl.col("value")))
     return parts
 
 
 def _wide(parts: pl.DataFrame, row: str, rows: int) -> tuple[pl.DataFrame, dict[str, set[str]]]:
-    """Attributes as one text column per key (in first-seen order), and the XES kinds seen per key."""
+    """Attributes as one text column per key (in first-seen order), and the XES kinds seen per key.
+
+    Attribute lines come in document order, so `row` never decreases: each key's rows are picked out with
+    one comparison and placed by position, cheaper than a general pivot.
+    """
     if parts.is_empty():
         if rows:
             raise _Decline  # elements without attributes: the XML path says what is missing
         return pl.DataFrame(), {}
+    numbers = parts[row]
+    if (numbers != numbers.shift(1)).fill_null(True).sum() != rows:
+        raise _Decline  # elements without attributes: the XML path says what is missing
     keys = parts.group_by("key", maintain_order=True).agg(pl.col("kind").unique())
     kinds = {key: set(found) for key, found in keys.iter_rows()}
-    try:
-        wide = parts.pivot(on="key", index=row, values="value")
-    except pl.exceptions.PolarsError:
-        raise _Decline from None  # a key repeated within one element: the XML path applies "last one wins"
-    if wide.height != rows:
-        raise _Decline
-    return wide.select(list(kinds)), kinds
+    columns = []
+    for key in kinds:
+        mask = parts["key"] == key
+        at, values = numbers.filter(mask), parts["value"].filter(mask).alias(key)
+        if at.len() > 1 and not (at.diff().slice(1) > 0).all():
+            raise _Decline  # a key repeated within one element: the XML path applies "last one wins"
+        # Strictly rising numbers below `rows`: as many as rows means every row has the key, in order.
+        columns.append(values if at.len() == rows else
+                       pl.repeat(None, rows, dtype=pl.String, eager=True).alias(key).scatter(at, values))
+    return pl.DataFrame(columns), kinds
 
 
 @dataclass(frozen=True)
@@ -169,7 +197,7 @@ class _Block:
 def _read_block(data: bytes) -> _Block:
     lines = _lines(data)
     _check_layout(lines)
-    parts = _attributes(lines)
+    parts = _attributes(lines, data)
     event_count, trace_count = int(lines["event_no"][-1]) + 1, int(lines["trace_no"][-1]) + 1
     event_table, event_kinds = _wide(parts.filter(pl.col("in_event")), "event_no", event_count)
     trace_table, trace_kinds = _wide(parts.filter(~pl.col("in_event")), "trace_no", trace_count)

@@ -12,14 +12,18 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 from django import forms
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from polku import paths
+from polku.casework.models import Team
 from polku.casework.models.client import LegalStatus
+from polku.core.models import Area
 from polku.paths.columns import ACTIVITY, CASE, TIMESTAMP
 from polku.paths.html_report import human_duration, process_map_svg
 from polku.referrals.events import ReferralEventKind, activity_label
+from polku.referrals.models import ReferralService
 
 SMALL_NUMBER = 5
 HIDDEN = "<5"
@@ -37,9 +41,44 @@ class MapFilters:
     country: str = ""
     language: str = ""
     legal_status: str = ""
+    # The map's scope within what the viewer may see: one referral service (the steps of referrals to it),
+    # one work team (clients in the care of its members) and/or one wellbeing services area (clients living
+    # there, or of an organisation there when the municipality is not known). None: no narrowing.
+    service_id: int | None = None
+    team_id: int | None = None
+    area_id: int | None = None
+
+
+class _TeamChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Team) -> str:
+        return f"{obj.name} ({obj.organisation})"
+
+
+def selectable_teams(viewer) -> QuerySet[Team]:
+    """Teams the viewer may scope the map to: every team for national report roles, else their organisation's.
+
+    The choice only narrows what the role shows anyway; a team outside this list is refused by the form.
+    """
+    teams = Team.objects.select_related("organisation").order_by("organisation__name", "name", "pk")
+    if viewer.has_perm("core.view_aggregate_reports") and not viewer.has_perm("core.assign_clients"):
+        return teams
+    return teams.filter(organisation_id=viewer.organisation_id)
 
 
 class ProcessMapFilterForm(forms.Form):
+    palvelu = forms.ModelChoiceField(
+        label=_("Referral service"), required=False, queryset=ReferralService.objects.none(),
+        empty_label=_("Any service"), help_text=_("Only the steps of referrals to this service."),
+        error_messages={"invalid_choice": _("Choose a service from the list.")})
+    tiimi = _TeamChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("Any team"),
+        help_text=_("Clients in the care of this team's workers."),
+        error_messages={"invalid_choice": _("Choose one of the teams you may see from the list.")})
+    alue = forms.ModelChoiceField(
+        label=_("Wellbeing services area"), required=False, queryset=Area.objects.none(), empty_label=_("Any area"),
+        help_text=_("Clients living in the area (or, if their municipality is not known, of an organisation there)."),
+        error_messages={"invalid_choice": _("Choose an area from the list.")})
+
     alkaen = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     asti = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     maa = forms.RegexField(label=_("Country of origin"), required=False, regex=r"^[A-Za-z]{2}$",
@@ -51,6 +90,12 @@ class ProcessMapFilterForm(forms.Form):
     asema = forms.ChoiceField(label=_("Legal status"), required=False,
                               choices=[("", _("Any")), *LegalStatus.choices])
 
+    def __init__(self, data=None, *, viewer) -> None:
+        super().__init__(data)
+        self.fields["palvelu"].queryset = ReferralService.objects.order_by("name_fi", "pk")
+        self.fields["tiimi"].queryset = selectable_teams(viewer)
+        self.fields["alue"].queryset = Area.objects.order_by("short_name_fi", "pk")
+
     def clean(self):
         data = super().clean()
         if data.get("alkaen") and data.get("asti") and data["asti"] < data["alkaen"]:
@@ -61,7 +106,20 @@ class ProcessMapFilterForm(forms.Form):
         """The validated filters (call after is_valid())."""
         data = self.cleaned_data
         return MapFilters(start=data.get("alkaen"), end=data.get("asti"), country=(data.get("maa") or "").upper(),
-                          language=(data.get("kieli") or "").lower(), legal_status=data.get("asema") or "")
+                          language=(data.get("kieli") or "").lower(), legal_status=data.get("asema") or "",
+                          service_id=_pk(data.get("palvelu")), team_id=_pk(data.get("tiimi")),
+                          area_id=_pk(data.get("alue")))
+
+    def scope_labels(self) -> list[tuple[str, str]]:
+        """(field label, chosen name) of each scope chosen, for the page to say what the map covers."""
+        if not self.is_bound or self.errors:
+            return []
+        return [(str(self.fields[name].label), self.fields[name].label_from_instance(self.cleaned_data[name]))
+                for name in ("palvelu", "tiimi", "alue") if self.cleaned_data.get(name) is not None]
+
+
+def _pk(obj) -> int | None:
+    return obj.pk if obj is not None else None
 
 
 @dataclass(frozen=True)

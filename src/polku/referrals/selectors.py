@@ -9,7 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import CharField, F, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from polku.casework.models import CareTeamMembership, Client, ClientLegalStatus, PathEvent, ScreeningResponse
@@ -326,6 +327,18 @@ def get_path_timeline(*, viewer: User, client: Client) -> PathTimeline:
 
 
 def _filtered_clients(clients: QuerySet[Client], filters: MapFilters, today: date) -> QuerySet[Client]:
+    if filters.team_id is not None:
+        # In the care of the team's workers at some time in the period (any time, without a period).
+        memberships = CareTeamMembership.objects.filter(team_id=filters.team_id)
+        if filters.start:
+            memberships = memberships.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start_of_day(filters.start)))
+        if filters.end:
+            memberships = memberships.filter(started_at__lt=start_of_day(filters.end + timedelta(days=1)))
+        clients = clients.filter(pk__in=memberships.values("client_id"))
+    if filters.area_id is not None:
+        # The client's home municipality decides; the organisation's home area stands in when it is not known.
+        clients = clients.filter(Q(municipality__area_id=filters.area_id)
+                                 | Q(municipality__isnull=True, organisation__home_area_id=filters.area_id))
     if filters.country:
         clients = clients.filter(country_of_origin__iexact=filters.country)
     if filters.language:
@@ -337,20 +350,33 @@ def _filtered_clients(clients: QuerySet[Client], filters: MapFilters, today: dat
     return clients
 
 
+def process_map_reach(*, viewer: User) -> tuple[QuerySet[Client], bool, str]:
+    """The clients whose paths the viewer's role lets the map show, whether small numbers are hidden, and the
+    scope's name: the organisation's (team lead) or all clients (report roles) hidden, own clients in full.
+    Raises AccessDenied for a role with neither reports nor client work."""
+    if viewer.has_perm("core.view_aggregate_reports"):
+        scope = "organisation" if viewer.has_perm("core.assign_clients") else "all"
+        clients = Client.objects.all()
+        if scope == "organisation":
+            clients = clients.filter(organisation_id=viewer.organisation_id)
+        return clients, True, scope
+    if viewer.has_perm("core.work_with_clients"):
+        return visible_clients(viewer=viewer), False, "own"
+    raise AccessDenied("reports_not_permitted", _("Your role does not include reports."))
+
+
 def list_process_map_events(*, viewer: User, filters: MapFilters, today: date) -> MapEvents:
     """Path events for the process map: aggregate viewers get their organisation's (team lead) or all clients'
     events, to be shown with small numbers hidden; a worker gets their own clients', each client logged once.
     """
-    if viewer.has_perm("core.view_aggregate_reports"):
-        clients, suppressed = Client.objects.all(), True
-        scope = "organisation" if viewer.has_perm("core.assign_clients") else "all"
-        if scope == "organisation":
-            clients = clients.filter(organisation_id=viewer.organisation_id)
-    elif viewer.has_perm("core.work_with_clients"):
-        clients, suppressed, scope = visible_clients(viewer=viewer), False, "own"
-    else:
-        raise AccessDenied("reports_not_permitted", _("Your role does not include reports."))
+    clients, suppressed, scope = process_map_reach(viewer=viewer)
     events = PathEvent.objects.filter(client_id__in=_filtered_clients(clients, filters, today).values("pk"))
+    if filters.service_id is not None:
+        # A service's map is the path through that service: the steps of referrals to it (their events
+        # carry the referral as their object), breaks included.
+        referral_ids = (Referral.objects.filter(target_service_id=filters.service_id)
+                        .annotate(text_id=Cast("pk", output_field=CharField())).values("text_id"))
+        events = events.filter(object_type=Referral._meta.model_name, object_id__in=referral_ids)
     if filters.start:
         events = events.filter(at__gte=start_of_day(filters.start))
     if filters.end:

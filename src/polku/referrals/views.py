@@ -226,17 +226,21 @@ def wait_times(request):
 
 @login_required
 def process_map(request):
-    form = ProcessMapFilterForm(request.GET or None)
+    form = ProcessMapFilterForm(request.GET or None, viewer=request.user)
     invalid = form.is_bound and not form.is_valid()
     try:
-        events = selectors.list_process_map_events(viewer=request.user, today=timezone.localdate(),
-                                                   filters=form.filters() if form.is_bound and not invalid
-                                                   else MapFilters())
+        if invalid:
+            # Refuse a role without access all the same, but read (and log) no client's path for a bad form.
+            selectors.process_map_reach(viewer=request.user)
+        else:
+            events = selectors.list_process_map_events(viewer=request.user, today=timezone.localdate(),
+                                                       filters=form.filters() if form.is_bound else MapFilters())
     except AccessDenied as denied:
         raise PermissionDenied from denied
     return render(request, "referrals/process_map.html",
                   {"form": form, "map": None if invalid else build_process_map(events),
-                   "small_number": selectors.SMALL_NUMBER}, status=400 if invalid else 200)
+                   "scope_labels": form.scope_labels(), "small_number": selectors.SMALL_NUMBER},
+                  status=400 if invalid else 200)
 
 
 def todo_context(*, viewer: User, today: date) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import format_html
 
 from polku.trainings.models import Certificate
 
@@ -15,7 +16,10 @@ def certificate_html(certificate: Certificate, *, language: str = "fi", verify_u
     """The certificate as an HTML document in the given language."""
     with translation.override(language):
         return render_to_string("trainings/certificate_pdf.html", {
-            "certificate": certificate, "language": language, "verify_url": verify_url})
+            "certificate": certificate, "language": language, "verify_url": verify_url,
+            # Escaped here, marked safe as a whole, so the one translated sentence can carry the styled parts.
+            "name_html": format_html('<span class="name">{}</span>', certificate.participant_name),
+            "title_html": format_html('<span class="title">{}</span>', certificate.title)})
 
 
 def render_certificate_pdf(certificate: Certificate, *, language: str = "fi", verify_url: str = "") -> bytes:

@@ -27,7 +27,8 @@ def issue_invitation(enrolment: Enrolment, *, method: str) -> str:
     earlier = InvitationIssue.objects.filter(enrolment=enrolment)
     if earlier.exclude(uid=uid).exists():
         raise DomainError("calendar_uid_mismatch",
-                          _("The calendar messages of this enrolment carry another identifier; none was sent."))
+                          _("The calendar invitation could not be made because of an error in Polku, so "
+                            "nothing was saved. Please tell the Polku administrator."))
     last = earlier.aggregate(last=Max("sequence"))["last"]
     if method == CalendarMethod.CANCEL and last is None:
         return ""

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -187,7 +187,9 @@ def event_manage(request, event_id: int):
         marked = attempt_service(form, lambda: services.mark_attendance(
             actor=request.user, event=event, attended_user_ids=form.attended_ids()))
         if marked is not None:
-            messages.success(request, _("Attendance is saved: %(count)s attended.") % {"count": marked})
+            messages.success(request, ngettext("Attendance is saved: %(count)s person attended.",
+                                               "Attendance is saved: %(count)s people attended.", marked)
+                             % {"count": marked})
             return redirect("trainings:event_manage", event_id=event.pk)
     return render(request, "trainings/event_manage.html", {
         "event": event, "participants": participants, "form": form})

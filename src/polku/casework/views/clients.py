@@ -36,6 +36,7 @@ from polku.casework.views import meetings, notes, plans, screening
 from polku.core import access
 from polku.core.errors import AccessDenied, Conflict, DomainError
 from polku.core.models import User
+from polku.core.reauth import require_recent_authentication
 from polku.core.roles import Profession
 
 SECTIONS = (meetings, notes, screening, plans)
@@ -226,6 +227,7 @@ def merge_clients(request, client_id: int):
 
 @login_required
 @permission_required("core.break_the_glass", raise_exception=True)
+@require_recent_authentication  # a stolen open session must not open any client (ASVS 3.7.1)
 def break_the_glass(request, client_id: int):
     form = BreakTheGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

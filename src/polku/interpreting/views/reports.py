@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from polku.core.reauth import authenticated_recently, reauthentication_redirect
 from polku.interpreting.compensation import build_claim, record_export, to_csv, to_xlsx
 from polku.interpreting.forms import ClaimForm, InvoiceMonthForm
 from polku.interpreting.services.purchases import monthly_invoice_summary
@@ -21,6 +22,8 @@ def claim(request):
     result = build_claim(actor=request.user, organisation=request.user.organisation, **form.cleaned_data)
     export = request.GET.get("muoto")
     if export in ("csv", "xlsx"):
+        if not authenticated_recently(request):  # data leaving Polku needs the password again (ASVS 3.7.1)
+            return reauthentication_redirect(request)
         record_export(actor=request.user, claim=result, file_format=export)
         body, content_type = (to_csv(result).encode("utf-8-sig"), "text/csv; charset=utf-8") if export == "csv" \
             else (to_xlsx(result), XLSX)

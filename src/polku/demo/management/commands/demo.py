@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from polku.casework.models import Client
+from polku.core import two_factor
 from polku.core.models import User
 from polku.core.services import load_areas
 from polku.demo.organisations import DEMO_PASSWORD, create_demo_users, load_demo_organisations
@@ -35,6 +36,8 @@ class Command(BaseCommand):
                           f"{result.municipalities} municipalities")
         organisations = load_demo_organisations()
         logins = create_demo_users(organisations=organisations)
+        # Two-step login stays on in the demo: the demo users share a published authenticator key.
+        two_factor.enroll_demo_users(User.objects.filter(username__in=[login.username for login in logins]))
         self.stdout.write(load_directory_facts().summary())
         self.stdout.write(seed_network_demo().summary())
         self.stdout.write(seed_trainings_demo(
@@ -58,6 +61,8 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.username.ljust(width)}  {login.role} — {login.description}")
+        self.stdout.write(f"Two-step login: the verification page shows the demo code; to use an authenticator app "
+                          f"instead, add the key {two_factor.DEMO_TOTP_SECRET} (time-based, 6 digits).")
         self.stdout.write("")
         if options["no_serve"]:
             return
