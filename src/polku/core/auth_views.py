@@ -27,8 +27,9 @@ from polku.core.reauth import mark_authenticated_now, require_recent_authenticat
 def _safe_next(request, default: str = "home") -> str:
     """The `next` target if it stays on this site (no open redirect), else the default page."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    # Only a path on this site: a bare word would be taken for a URL name by redirect() (a server error).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                                  require_https=request.is_secure()):
         return target
     return reverse(default)
 
