@@ -149,6 +149,7 @@ def test_recording_a_planned_meeting_someone_else_recorded_shows_the_conflict(we
     with time_machine.travel(at(2026, 3, 10, 15, 0), tick=False):
         record_meeting(actor=counsellor, client=client_record, meeting=planned, starts_at=planned.starts_at,
                        actual_minutes=None, place="office", participants=[counsellor], outcome="client_no_show")
+        web.force_login(nurse)  # three idle hours later the session has expired (30-minute limit): log in again
         response = web.post(reverse("casework:meeting_record_outcome", args=[client_record.pk, planned.pk]),
                             meeting_post(nurse, counsellor, date="2026-03-10", start_time="13:00",
                                          end_time="14:00", version="1"))

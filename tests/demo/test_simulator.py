@@ -454,6 +454,10 @@ def test_simulate_without_clients_option_is_refused():
 
 @pytest.mark.django_db
 def test_simulate_asks_for_the_areas_when_the_database_has_none():
+    from tests.directory.test_hsds import empty_the_directory
+
+    # The directory (loaded once per session by other tests) points at municipalities; empty it first.
+    empty_the_directory()
     Municipality.objects.all().delete()
     with pytest.raises(CommandError, match="run `polku load_areas` first"):
         run_simulate("--clients", "5")

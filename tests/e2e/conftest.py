@@ -75,3 +75,29 @@ def _browser_tests_reload_areas(request):
     """Live-server tests are transactional and flush the database after each test: reload the areas."""
     if "live_server" in request.fixturenames:
         request.getfixturevalue("areas")
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    """Log a user in, in a browser context of their own, and switch the UI to English through the switch."""
+    from playwright.sync_api import expect
+
+    from tests.e2e.helpers import login
+
+    contexts = []
+
+    def open_as(username: str):
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fi-FI",
+                                      timezone_id="Europe/Helsinki")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.set_default_navigation_timeout(15_000)
+        login(page, live_server, username)
+        page.get_by_role("button", name="English").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

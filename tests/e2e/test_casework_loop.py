@@ -34,7 +34,7 @@ from polku.casework.models import (
 )
 from polku.casework.models.meeting import ParticipantKind
 from polku.core.models import AccessBasis, AccessLog
-from tests.e2e.helpers import assert_no_serious_violations, login
+from tests.e2e.helpers import assert_no_serious_violations
 from tests.factories import OrganisationFactory, add_to_care_team, make_client, make_user
 
 # Set POLKU_E2E_SCREENSHOTS to a directory to keep full-page screenshots of the client page and the PHQ-9 form.
@@ -72,27 +72,6 @@ def people(areas):
                                username="psykologi", first_name="Pekka", last_name="Psykologi"),
     )
 
-
-@pytest.fixture
-def open_as(browser, live_server):
-    """Log a user in, in a browser context of their own, and switch the UI to English through the switch."""
-    contexts = []
-
-    def open_as(username: str):
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fi-FI",
-                                      timezone_id="Europe/Helsinki")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.set_default_navigation_timeout(15_000)
-        login(page, live_server, username)
-        page.get_by_role("button", name="English").click()
-        expect(page.locator("html")).to_have_attribute("lang", "en")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def checked(page) -> None:

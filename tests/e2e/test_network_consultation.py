@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from polku.core.models import Area, CollaborationArea
 from polku.network.models import Consultation, ConsultationStatus, RoutingLevel
 from polku.network.services import check_consultations
-from tests.e2e.helpers import assert_no_serious_violations, login
+from tests.e2e.helpers import assert_no_serious_violations
 from tests.factories import OrganisationFactory, make_user
 from tests.network.conftest import make_expert
 
@@ -41,27 +41,6 @@ def people(areas, settings, tmp_path):
                 username="kansallinen")
     assert CollaborationArea.objects.filter(code="OYS").exists()
 
-
-@pytest.fixture
-def open_as(browser, live_server):
-    """Log a user in, in a browser context of their own, with the UI in English."""
-    contexts = []
-
-    def open_as(username: str):
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fi-FI",
-                                      timezone_id="Europe/Helsinki")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.set_default_navigation_timeout(15_000)
-        login(page, live_server, username)
-        page.get_by_role("button", name="English").click()
-        expect(page.locator("html")).to_have_attribute("lang", "en")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def submit(page, label: str) -> None:

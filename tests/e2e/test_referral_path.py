@@ -22,7 +22,7 @@ from polku.referrals.events import ReferralEventKind
 from polku.referrals.models import PathBreak, Referral, ReferralService, ReferralStatus, ServiceType
 from polku.referrals.services.breaks import load_default_break_rules, record_breaks
 from polku.referrals.services.referrals import create_referral
-from tests.e2e.helpers import assert_no_serious_violations, login
+from tests.e2e.helpers import assert_no_serious_violations
 from tests.factories import OrganisationFactory, add_to_care_team, make_client, make_user
 from tests.referrals.conftest import consent
 
@@ -52,27 +52,6 @@ def people(areas):
                                                       uses_polku=True),
     )
 
-
-@pytest.fixture
-def open_as(browser, live_server):
-    """Log a user in, in a browser context of their own, and switch the UI to English through the switch."""
-    contexts = []
-
-    def open_as(username: str):
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fi-FI",
-                                      timezone_id="Europe/Helsinki")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.set_default_navigation_timeout(15_000)
-        login(page, live_server, username)
-        page.get_by_role("button", name="English").click()
-        expect(page.locator("html")).to_have_attribute("lang", "en")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def go(page, live_server, name: str, *args) -> None:
