@@ -24,12 +24,7 @@ controller_only = permission_required("core.act_as_data_controller", raise_excep
 @login_required
 @controller_only
 def index(request):
-    runs = Paginator(RetentionRun.objects.select_related("planned_by", "decided_by"), 20).get_page(
-        request.GET.get("page"))
-    restrictions = ProcessingRestriction.objects.filter(lifted_at__isnull=True).select_related("restricted_by")
-    return render(request, "lifecycle/index.html", {
-        "rules": RULES, "page": runs, "restrictions": restrictions, "client_form": ClientRequestForm(),
-        "lift_form": LiftForm()})
+    return render(request, "lifecycle/index.html", _index_context(request))
 
 
 @login_required
@@ -146,11 +141,14 @@ def lift(request, restriction_id: int):
     return redirect("lifecycle:index")
 
 
+def _index_context(request, **forms) -> dict:
+    runs = Paginator(RetentionRun.objects.select_related("planned_by", "decided_by"), 20).get_page(
+        request.GET.get("page"))
+    restrictions = ProcessingRestriction.objects.filter(lifted_at__isnull=True).select_related("restricted_by")
+    return {"rules": RULES, "page": runs, "restrictions": restrictions, "client_form": ClientRequestForm(),
+            "lift_form": LiftForm(), **forms}
+
+
 def _index_with(request, **forms):
     """The index page again, with the form that has the errors."""
-    context = {"rules": RULES, "page": Paginator(RetentionRun.objects.select_related("planned_by", "decided_by"),
-                                                 20).get_page(1),
-               "restrictions": ProcessingRestriction.objects.filter(lifted_at__isnull=True),
-               "client_form": ClientRequestForm(), "lift_form": LiftForm()}
-    context.update(forms)
-    return render(request, "lifecycle/index.html", context, status=400)
+    return render(request, "lifecycle/index.html", _index_context(request, **forms), status=400)

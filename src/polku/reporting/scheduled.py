@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -48,14 +47,6 @@ def steering_backend() -> SteeringBackend:
     """The steering-group report of polku.reporting.steering, imported only when a schedule runs."""
     from polku.reporting import steering
 
-    if not hasattr(steering, "build_steering_report"):
-        # The package's agreed interface; until its __init__ re-exports it, take the defining modules.
-        from polku.reporting.steering import render as steering_render
-        from polku.reporting.steering import report as steering_report
-
-        steering = SimpleNamespace(build_steering_report=steering_report.build_steering_report,
-                                   render_html=steering_render.render_html, render_pdf=steering_render.render_pdf,
-                                   render_xlsx=steering_render.render_xlsx)
     return SteeringBackend(build=steering.build_steering_report,
                            renderers={"html": steering.render_html, "pdf": steering.render_pdf,
                                       "xlsx": steering.render_xlsx})
