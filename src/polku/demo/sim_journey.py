@@ -223,10 +223,11 @@ class Journey:
             start = rng.randrange(OFFICE_START, OFFICE_END - minutes + 1, 30)
             if any(state.busy(w.username, day, start, minutes) for w in workers):
                 continue
-            free = [name for name in candidates if not state.busy(name, day, start, minutes)]
-            if candidates and not free:
+            # The first free one in the order asked (the familiar interpreter first); stop looking once found.
+            free = next((name for name in candidates if not state.busy(name, day, start, minutes)), None)
+            if candidates and free is None:
                 continue
-            found = (day, start, free[0] if free else "")
+            found = (day, start, free or "")
             break
         if found is None:  # a crowded month: accept an overlap rather than loop forever
             found = (day, start, candidates[0] if candidates else "")

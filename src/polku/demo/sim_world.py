@@ -214,11 +214,17 @@ class Interpreter:
     language: str
 
 
+MAX_INTERPRETERS_PER_LANGUAGE = 400
+
+
 def build_interpreter_pools(rng: random.Random, *, expected_clients: dict[str, float]) -> dict[str, list[Interpreter]]:
-    """Fictional interpreters per language, about one per 40 clients of that language (3–60)."""
+    """Fictional interpreters per language, about one per 40 clients of that language (3–400).
+
+    The ceiling grows with the run: a fixed pool of 60 left a 100 000-client run's calendars so full that
+    almost every booking fell back to an overlap after 30 tries (and the run slowed to 3 clients/s)."""
     pools: dict[str, list[Interpreter]] = {}
     for language, group in names.NAME_GROUPS.items():
-        size = min(60, max(3, math.ceil(expected_clients.get(language, 0.0) / 40)))
+        size = min(MAX_INTERPRETERS_PER_LANGUAGE, max(3, math.ceil(expected_clients.get(language, 0.0) / 40)))
         pool: list[Interpreter] = []
         taken: list[str] = []
         while len(pool) < size:
