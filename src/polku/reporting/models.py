@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def new_pseudonym_key() -> str:
@@ -101,7 +102,7 @@ class ReportSchedule(models.Model):
     recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("recipients"))
     day_of_month = models.PositiveSmallIntegerField(_("day of the month"), default=1)
     language = models.CharField(_("language"), max_length=8, default="fi")
-    file_format = models.CharField(_("format"), max_length=8, default="pdf")
+    file_format = models.CharField(pgettext_lazy("file format", "format"), max_length=8, default="pdf")
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

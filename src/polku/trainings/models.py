@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from polku.core.models import CollaborationArea
 from polku.directory.models.base import localised
@@ -36,7 +37,8 @@ class TrainingEvent(models.Model):
     # The calendar UID of the event for its whole life: every invitation, update and cancellation carries it.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
-    format = models.CharField(_("format"), max_length=12, choices=EventFormat.choices)
+    format = models.CharField(pgettext_lazy("how a training is delivered", "format"), max_length=12,
+                              choices=EventFormat.choices)
     title_fi = models.CharField(_("title in Finnish"), max_length=200)
     title_sv = models.CharField(_("title in Swedish"), max_length=200, blank=True)
     title_en = models.CharField(_("title in English"), max_length=200, blank=True)
