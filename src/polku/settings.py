@@ -48,6 +48,9 @@ MIDDLEWARE = [
     # The Content-Security-Policy header on every response, static files included (CONTENT_SECURITY_POLICY).
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # --- fault tests: outside the session middleware, so that a database error there is a 503 too ---
+    "polku.core.middleware.DatabaseUnavailableMiddleware",
+    # --- end fault tests ---
     "django.contrib.sessions.middleware.SessionMiddleware",
     "polku.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,6 +121,33 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# --- OIDC login through the organisation's identity provider (decision 020) -----------------------------
+# Off unless POLKU_OIDC_ISSUER is set (then the other POLKU_OIDC_* variables are required); no network access
+# while the settings load. docs/security/authentication.md lists the variables.
+from polku.core.oidc_config import oidc_config_from_env  # noqa: E402 -- pure module, no Django import
+
+POLKU_OIDC = oidc_config_from_env(production=PRODUCTION)
+POLKU_OIDC_ENABLED = POLKU_OIDC is not None
+if POLKU_OIDC is not None:
+    # After axes (which stays first) and the password backend.
+    AUTHENTICATION_BACKENDS.append("polku.core.oidc.PolkuOIDCBackend")
+    OIDC_RP_CLIENT_ID = POLKU_OIDC.client_id
+    OIDC_RP_CLIENT_SECRET = POLKU_OIDC.client_secret
+    OIDC_RP_SIGN_ALGO = POLKU_OIDC.sign_algorithm
+    OIDC_RP_SCOPES = "openid email"
+    OIDC_OP_AUTHORIZATION_ENDPOINT = POLKU_OIDC.authorization_endpoint
+    OIDC_OP_TOKEN_ENDPOINT = POLKU_OIDC.token_endpoint
+    OIDC_OP_JWKS_ENDPOINT = POLKU_OIDC.jwks_endpoint
+    OIDC_OP_USER_ENDPOINT = POLKU_OIDC.userinfo_endpoint  # optional: the ID token's claims suffice
+    OIDC_USE_NONCE = True  # the library's default, pinned: the nonce binds the ID token to this browser
+    OIDC_USE_PKCE = True  # S256 code challenge: a stolen code is useless without the verifier
+    OIDC_CREATE_USER = False  # accounts and roles are managed in Polku only
+    OIDC_STORE_ID_TOKEN = bool(POLKU_OIDC.end_session_endpoint)  # id_token_hint for the provider's logout
+    OIDC_OP_LOGOUT_URL_METHOD = "polku.core.oidc.provider_logout_url"
+    OIDC_TIMEOUT = 10  # seconds per request to the provider
+    OIDC_VERIFY_SSL = True
+# --- end of OIDC login ----------------------------------------------------------------------------------
+
 # Finnish is the default; Swedish and English are the other UI languages (Language Act 423/2003).
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
@@ -169,6 +199,11 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 POLKU_SESSION_IDLE_MINUTES = int(config.list_from_env("POLKU_SESSION_IDLE_MINUTES", ["30"])[0])
 POLKU_SESSION_ABSOLUTE_HOURS = float(config.list_from_env("POLKU_SESSION_ABSOLUTE_HOURS", ["10"])[0])
 POLKU_REAUTH_MINUTES = int(config.list_from_env("POLKU_REAUTH_MINUTES", ["15"])[0])
+# Webhook receivers (polku.api.webhook_targets, SSRF guard): production sends over HTTPS to public addresses
+# only; an on-premises receiver in the deployment's own network needs these set to 1 explicitly.
+POLKU_WEBHOOK_ALLOW_HTTP = config.list_from_env("POLKU_WEBHOOK_ALLOW_HTTP", ["0" if PRODUCTION else "1"])[0] == "1"
+POLKU_WEBHOOK_ALLOW_PRIVATE = config.list_from_env("POLKU_WEBHOOK_ALLOW_PRIVATE",
+                                                   ["0" if PRODUCTION else "1"])[0] == "1"
 SESSION_COOKIE_AGE = int(POLKU_SESSION_ABSOLUTE_HOURS * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

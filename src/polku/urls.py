@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,3 +19,8 @@ urlpatterns = [
     path("fhir/", include("polku.api.fhir.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+# --- OIDC login (decision 020): mounted only when the deployment configures an identity provider ---------
+if settings.POLKU_OIDC_ENABLED:
+    urlpatterns.append(path("kirjaudu/oidc/", include("polku.core.oidc_urls")))
+# --- end of OIDC login ---

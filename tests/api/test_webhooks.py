@@ -25,8 +25,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls_api")]
 class Receiver:
     """A local HTTP endpoint that records what it gets and answers with the queued status codes."""
 
-    def __init__(self, statuses=(200,)):
+    def __init__(self, statuses=(200,), location=""):
         self.statuses = list(statuses)
+        self.location = location  # where a 3xx answer points
         self.received: list[tuple[dict, bytes]] = []
         receiver = self
 
@@ -36,6 +37,8 @@ class Receiver:
                 receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
                 self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", receiver.location)
                 self.end_headers()
 
             def log_message(self, *args):
@@ -194,3 +197,50 @@ def test_only_the_organisations_user_administrator_subscribes(nurse, organisatio
         create_webhook_subscription(actor=organisation_admin, organisation=organisation, url="https://x.invalid",
                                     events=["client.read"])
     assert error.value.field == "events"
+
+
+# --- SSRF guard (polku.api.webhook_targets): production sends over HTTPS to public addresses, never redirects ---
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/hook", "https://127.0.0.1/hook", "https://localhost/hook",
+                                 "https://10.1.2.3/hook", "https://169.254.169.254/latest/meta-data",
+                                 "https://[::1]/hook", "https://192.168.0.10/hook", "ftp://example.org/hook",
+                                 "https://user:pw@example.org/hook", "https://no-such-host.invalid/hook"])
+def test_production_refuses_plain_http_local_private_and_credentialed_targets(url, organisation, organisation_admin,
+                                                                              settings):
+    settings.POLKU_WEBHOOK_ALLOW_HTTP = settings.POLKU_WEBHOOK_ALLOW_PRIVATE = False
+    with pytest.raises(DomainError) as refused:
+        subscribe(organisation_admin, organisation, url)
+    assert refused.value.field == "url" and str(refused.value)
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_a_public_https_address_is_accepted_in_production(organisation, organisation_admin, settings):
+    from polku.api.webhook_targets import target_problem
+
+    settings.POLKU_WEBHOOK_ALLOW_HTTP = settings.POLKU_WEBHOOK_ALLOW_PRIVATE = False
+    assert target_problem("https://93.184.215.14/hook") == ""  # a literal global address: no DNS needed
+    assert "HTTPS" in target_problem("http://93.184.215.14/hook")
+
+
+def test_a_target_that_became_private_is_refused_at_delivery_and_nothing_is_sent(draft, nurse, organisation,
+                                                                               organisation_admin, settings):
+    with Receiver() as receiver:
+        subscribe(organisation_admin, organisation, receiver.url)  # allowed while the settings allow it
+        send_referral(actor=nurse, referral=draft)
+        settings.POLKU_WEBHOOK_ALLOW_PRIVATE = False  # e.g. the name now resolves to an internal address
+        report = deliver_due()
+    assert receiver.received == [] and report.delivered == 0
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1
+    assert "127.0.0.1" in delivery.last_error and delivery.last_status_code is None
+
+
+def test_a_redirect_is_not_followed(draft, nurse, organisation, organisation_admin):
+    with Receiver() as inner, Receiver(statuses=(302,), location="") as outer:
+        outer.location = inner.url
+        subscribe(organisation_admin, organisation, outer.url)
+        send_referral(actor=nurse, referral=draft)
+        report = deliver_due()
+    assert len(outer.received) == 1 and inner.received == []  # the redirect target never got the request
+    delivery = WebhookDelivery.objects.get()
+    assert report.delivered == 0 and delivery.last_status_code == 302 and delivery.status == DeliveryStatus.PENDING

@@ -1,6 +1,6 @@
 """Fast fault tests: kill -9 of a long simulation midway, and a full disk during an upload.
 
-The slow one (PostgreSQL restarted under load) is described in docs/security/fault-tests.md.
+The server-level faults (PostgreSQL restarted under load, kill -9 of gunicorn) are in test_faults_server.py.
 """
 
 from __future__ import annotations

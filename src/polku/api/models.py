@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TokenKind(models.TextChoices):
@@ -134,7 +135,7 @@ class WebhookSubscription(models.Model):
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
-    DELIVERED = "delivered", _("Delivered")
+    DELIVERED = "delivered", pgettext_lazy("webhook delivery", "Delivered")
     FAILED = "failed", _("Failed (gave up)")
 
 

@@ -245,6 +245,12 @@ def install(api) -> None:
     api.add_exception_handler(DomainError, _on_domain_error)
     api.add_exception_handler(ApiProblem, _on_problem)
     api.add_exception_handler(RequestDataTooBig, _on_too_big)
+    # --- fault tests: an unreachable database is 503 with Retry-After, not 500 (polku.core.middleware) ---
+    from polku.core.middleware import DATABASE_ERRORS, database_unavailable_response
+
+    for error in DATABASE_ERRORS:
+        api.add_exception_handler(error, lambda request, exc: database_unavailable_response(request))
+    # --- end fault tests ---
 
 
 def principal_of(request) -> ApiPrincipal:

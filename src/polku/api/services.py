@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from polku.api.auth import ALL_SCOPES, hash_secret, new_token_string, permitted_scopes
 from polku.api.models import ApiClient, ApiToken, TokenKind, WebhookEvent, WebhookSubscription
+from polku.api.webhook_targets import target_problem
 from polku.core.errors import AccessDenied, DomainError
 from polku.core.models import Organisation, User
 from polku.core.roles import Role, group_name
@@ -159,7 +160,8 @@ def create_webhook_subscription(*, actor: User, organisation: Organisation, url:
     if not events or unknown:
         raise DomainError("invalid_event", _("Choose events from: %(events)s.")
                           % {"events": ", ".join(WebhookEvent.values)}, field="events")
-    if not url.startswith(("https://", "http://")):
-        raise DomainError("invalid_url", _("Enter an http(s) URL."), field="url")
+    refused = target_problem(url)
+    if refused:
+        raise DomainError("invalid_url", refused, field="url")
     return WebhookSubscription.objects.create(organisation=organisation, url=url, events=sorted(set(events)),
                                               secret=secrets.token_urlsafe(32), created_by=actor)

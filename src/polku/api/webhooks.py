@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from polku.api.models import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
+from polku.api.webhook_targets import OPENER, target_problem
 
 logger = logging.getLogger(__name__)
 
@@ -122,15 +123,16 @@ def _claim(delivery: WebhookDelivery, now: datetime) -> bool:
 def _post(delivery: WebhookDelivery, *, timeout: float) -> tuple[int | None, str]:
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     secret = delivery.subscription.secret
-    if not delivery.subscription.url.startswith(("https://", "http://")):
-        return None, "only http(s) URLs are delivered to"
+    refused = target_problem(delivery.subscription.url)  # again at delivery: DNS answers change
+    if refused:
+        return None, refused[:500]
     headers = {"Content-Type": "application/json", "User-Agent": "Polku-Webhooks/1", "Polku-Event": delivery.event,
                "Polku-Delivery": str(delivery.pk), "Polku-Event-Id": delivery.event_id,
                SIGNATURE_HEADER: sign(secret=secret, timestamp=int(time.time()), body=body)}
     url = delivery.subscription.url
     request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310 - http(s) only
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
+        with OPENER.open(request, timeout=timeout) as response:  # no redirects: see webhook_targets
             return response.status, ""
     except urllib.error.HTTPError as error:
         return error.code, f"HTTP {error.code}"

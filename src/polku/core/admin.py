@@ -7,6 +7,7 @@ from polku.core.models import (
     BreakTheGlassGrant,
     CollaborationArea,
     DisclosureLog,
+    ExternalIdentity,
     Municipality,
     Organisation,
     User,
@@ -75,3 +76,20 @@ class DisclosureLogAdmin(ReadOnlyAdmin):
 @admin.register(BreakTheGlassGrant)
 class BreakTheGlassGrantAdmin(ReadOnlyAdmin):
     list_display = ("granted_at", "user", "client_id", "expires_at", "reviewed_at")
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """Bindings of users to their identity-provider account (decision 020): made only by the first OIDC login;
+    an administrator may look and remove one (the next OIDC login binds again by the verified e-mail)."""
+
+    list_display = ("user", "issuer", "subject", "created_at", "last_login_at")
+    list_filter = ("issuer",)
+    search_fields = ("user__username", "user__email", "subject")
+    readonly_fields = ("user", "issuer", "subject", "created_at", "last_login_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

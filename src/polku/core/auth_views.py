@@ -8,6 +8,7 @@ import base64
 import django_otp
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -127,6 +128,16 @@ def recovery_codes(request):
 @sensitive_post_parameters("password", "code")
 @login_required
 def reauthenticate(request):
+    oidc_context = {}
+    if getattr(settings, "POLKU_OIDC_ENABLED", False):  # a session opened through the identity provider (020)
+        from polku.core import oidc
+
+        oidc_context = oidc.reauthentication_context(request, _safe_next(request))
+        if oidc_context.get("oidc_code_pending"):
+            return oidc.reauthentication_code_step(request, _safe_next(request), oidc_context)
+    if oidc_context and not request.user.has_usable_password():
+        return render(request, "core/auth/reauthenticate.html", {"form": None, "next": _safe_next(request),
+                                                                 **oidc_context})
     form = ReauthenticationForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         if form.device is not None:
@@ -134,4 +145,5 @@ def reauthenticate(request):
         else:
             mark_authenticated_now(request)
         return redirect(_safe_next(request))
-    return render(request, "core/auth/reauthenticate.html", {"form": form, "next": _safe_next(request)})
+    return render(request, "core/auth/reauthenticate.html", {"form": form, "next": _safe_next(request),
+                                                             **oidc_context})

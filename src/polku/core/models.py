@@ -165,6 +165,33 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class ExternalIdentity(models.Model):
+    """A user's account at an identity provider (OpenID Connect `iss` + `sub`), bound at the first OIDC login.
+
+    Later logins through that provider are matched by this binding, not by the e-mail address (decision 020).
+    Only an administrator removes a binding (Django admin), e.g. when the provider has issued the person a new
+    account; the next OIDC login then binds again by the verified e-mail address.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.CharField(_("identity provider"), max_length=255)
+    subject = models.CharField(_("subject at the provider"), max_length=255)  # OIDC Core 2: at most 255 characters
+    created_at = models.DateTimeField(default=timezone.now)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        ordering = ["issuer", "subject"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique_subject"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="external_identity_one_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"
+
+
 class AccessAction(models.TextChoices):
     READ = "read", _("read")
     WRITE = "write", _("change")
