@@ -19,6 +19,7 @@ The index records which analyser built it (SearchIndexState); lexemes of the two
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 import re
 from contextlib import contextmanager
@@ -70,6 +71,10 @@ _forced: list[str] = []  # set by `forced_normaliser` (tests, benchmarks); empty
 def _voikko_handle():
     """A Voikko handle for Finnish, or None when the library or its dictionary is missing (or disabled)."""
     if os.environ.get("POLKU_SEARCH_NORMALISER", "").lower() == "fallback":
+        return None
+    # Without the shared library, constructing Voikko fails halfway and its __del__ then prints a traceback
+    # ("no attribute '_Voikko__handle'") into every command's output: look for the library first.
+    if ctypes.util.find_library("voikko") is None:
         return None
     try:
         import libvoikko
