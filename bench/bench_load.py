@@ -34,6 +34,7 @@ CEILING_SECONDS = int(os.environ.get("POLKU_LOAD_CEILING_SECONDS", "60"))
 USERS = int(os.environ.get("POLKU_LOAD_USERS", "50"))
 WORKERS = int(os.environ.get("POLKU_LOAD_WORKERS", str(max(2, (os.cpu_count() or 2) * 2))))
 PORT = int(os.environ.get("POLKU_LOAD_PORT", "8765"))
+LOGIN_ALLOWANCE = int(os.environ.get("POLKU_LOAD_LOGIN_SECONDS", "45"))
 
 
 def _ensure_database() -> bool:
@@ -88,7 +89,11 @@ def _serve(var_dir: Path) -> subprocess.Popen:
 
 def _locust(var_dir: Path, info_path: Path, *, mode: str, seconds: int, think: bool) -> dict:
     prefix = var_dir / f"locust-{mode}-{int(think)}"
-    env = dict(os.environ, POLKU_LOAD_INFO=str(info_path), POLKU_LOAD_MODE=mode, POLKU_LOAD_THINK=str(int(think)))
+    env = dict(os.environ, POLKU_LOAD_INFO=str(info_path), POLKU_LOAD_MODE=mode, POLKU_LOAD_THINK=str(int(think)),
+               POLKU_LOAD_USERS=str(USERS))
+    # The scenario's users log in first and the statistics restart when the last one is in (locustfile): give
+    # the logins their own time on top of the measured seconds.
+    seconds += LOGIN_ALLOWANCE if mode == "scenario" else 0
     subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless",
                     "--users", str(USERS), "--spawn-rate", str(max(1, USERS // 5)), "--run-time", f"{seconds}s",
                     "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--only-summary",
@@ -132,7 +137,7 @@ def run() -> None:
     print("\nscenario per request type:")
     print_table(["request", "requests", "errors", "p50 ms", "p95 ms", "p99 ms"],
                 [[r["Name"], r["Request Count"], r["Failure Count"], r["50%"], r["95%"], r["99%"]]
-                 for r in scenario["rows"] if r["Name"] != "Aggregated"])
+                 for r in scenario["rows"] if r["Name"] != "Aggregated" and r["Request Count"] != "0"])
     ratio = float(saturated["total"]["Requests/s"]) / max(float(ceiling["total"]["Requests/s"]), 1e-9)
     print(f"\nsaturated scenario throughput = {ratio:.0%} of the ceiling's (target ≥ 50 %); realistic run: "
           f"p95 {scenario['total']['95%']} ms (target ≤ 100 ms); errors {scenario['total']['Failure Count']} "

@@ -25,6 +25,7 @@ def main(out: str) -> None:
     settings.DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
+    from django.db import connection
     from tqdm import tqdm
 
     from polku.casework.models import CareTeamMembership, Client, PathEvent
@@ -55,6 +56,9 @@ def main(out: str) -> None:
         seed_interpreting_demo(organisation=organisations["unit"], created_by=User.objects.get(username="hoitaja"),
                                period_start=date(2026, 8, 1), seed=20260101)
         User.objects.update(password=make_password(PASSWORD))
+        # Planner statistics for the freshly loaded tables, as a production database would have them.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     workers = (CareTeamMembership.objects.filter(ended_at__isnull=True).values_list("worker__username", flat=True)
                .distinct())
     info = {"clients": Client.objects.count(), "path_events": PathEvent.objects.count(),
