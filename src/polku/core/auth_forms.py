@@ -56,12 +56,17 @@ class ReauthenticationForm(forms.Form):
         return data
 
     def _check_code(self, code: str) -> None:
-        result = two_factor.verify_code(user=self.user, code=code)
-        if result.throttled:
-            self.add_error("code", forms.ValidationError(_("Too many wrong codes. Wait a moment and try again."),
-                                                         code="throttled"))
-        elif result.device is None:
-            self.add_error("code", forms.ValidationError(_("The code is wrong or has already been used."),
-                                                         code="invalid_code"))
-        else:
-            self.device = result.device
+        self.device = device_for_code(self, user=self.user, code=code)
+
+
+def device_for_code(form: forms.Form, *, user, code: str):
+    """The user's device that accepts `code` (once), or None with the reason added to the form's code field:
+    throttled after wrong codes, or wrong / already used. Every place that asks for a code uses this."""
+    result = two_factor.verify_code(user=user, code=code)
+    if result.throttled:
+        form.add_error("code", forms.ValidationError(_("Too many wrong codes. Wait a moment and try again."),
+                                                     code="throttled"))
+    elif result.device is None:
+        form.add_error("code", forms.ValidationError(_("The code is wrong or has already been used."),
+                                                     code="invalid_code"))
+    return result.device

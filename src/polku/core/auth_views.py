@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from polku.core import two_factor
-from polku.core.auth_forms import CodeForm, EnrolmentForm, ReauthenticationForm
+from polku.core.auth_forms import CodeForm, EnrolmentForm, ReauthenticationForm, device_for_code
 from polku.core.reauth import mark_authenticated_now, require_recent_authentication
 
 
@@ -59,14 +59,10 @@ def verify(request):
         return redirect("two_factor_enroll")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = two_factor.verify_code(user=request.user, code=form.cleaned_data["code"])
-        if result.throttled:
-            form.add_error("code", _("Too many wrong codes. Wait a moment and try again."))
-        elif result.device is None:
-            form.add_error("code", _("The code is wrong or has already been used."))
-        else:
-            _verified(request, result.device)
-            if result.device.name == two_factor.RECOVERY_DEVICE_NAME:
+        device = device_for_code(form, user=request.user, code=form.cleaned_data["code"])
+        if device is not None:
+            _verified(request, device)
+            if device.name == two_factor.RECOVERY_DEVICE_NAME:
                 left = two_factor.remaining_recovery_codes(request.user)
                 messages.warning(request, _("You used a recovery code; %(left)s are left. Create new ones on "
                                             "your security page if you are running out.") % {"left": left})

@@ -333,14 +333,22 @@ def callback(request):
     auth.login(request, user, backend=BACKEND_PATH)  # rotates the session key (flushes another user's session)
     request.session[SESSION_KEY] = True
     request.session[SUBJECT_SESSION_KEY] = request.polku_oidc_subject
+    device = _keep_provider_answer(request, user)
+    if device is not None:
+        django_otp.login(request, device)
+    return redirect(next_url)
+
+
+def _keep_provider_answer(request, user):
+    """Store the ID token for the provider's logout (when configured); when the token proved MFA, the
+    identity-provider device that stands for it (to mark the session verified), else None."""
     id_token = getattr(request, "polku_oidc_id_token", None)
     if getattr(settings, "OIDC_STORE_ID_TOKEN", False) and id_token:
         request.session[ID_TOKEN_SESSION_KEY] = id_token
-    if getattr(request, "polku_oidc_mfa", False):
-        device, _created = StaticDevice.objects.get_or_create(user=user, name=IDP_DEVICE_NAME,
-                                                              defaults={"confirmed": True})
-        django_otp.login(request, device)
-    return redirect(next_url)
+    if not getattr(request, "polku_oidc_mfa", False):
+        return None
+    device, _created = StaticDevice.objects.get_or_create(user=user, name=IDP_DEVICE_NAME, defaults={"confirmed": True})
+    return device
 
 
 # --- Re-authentication through the provider (core.reauth) ----------------------------------------------------
@@ -399,12 +407,8 @@ def _reauthentication_callback(request, entry: dict):
             return refused(request, refusal)
         messages.error(request, failed)
         return redirect(back)
-    id_token = getattr(request, "polku_oidc_id_token", None)
-    if getattr(settings, "OIDC_STORE_ID_TOKEN", False) and id_token:
-        request.session[ID_TOKEN_SESSION_KEY] = id_token
-    if getattr(request, "polku_oidc_mfa", False):
-        device, _created = StaticDevice.objects.get_or_create(user=user, name=IDP_DEVICE_NAME,
-                                                              defaults={"confirmed": True})
+    device = _keep_provider_answer(request, user)
+    if device is not None:
         _confirmed_again(request, device)
     elif two_factor.is_enrolled(user):
         # As after a password: the provider proved one factor, the user's own authenticator gives the second.
@@ -445,17 +449,13 @@ def reauthentication_context(request, next_url: str) -> dict:
 
 def reauthentication_code_step(request, next_url: str, context: dict):
     """After the provider confirmed the user again without proof of MFA: the code from their authenticator."""
-    from polku.core.auth_forms import CodeForm
+    from polku.core.auth_forms import CodeForm, device_for_code
 
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = two_factor.verify_code(user=request.user, code=form.cleaned_data["code"])
-        if result.throttled:
-            form.add_error("code", _("Too many wrong codes. Wait a moment and try again."))
-        elif result.device is None:
-            form.add_error("code", _("The code is wrong or has already been used."))
-        else:
-            _confirmed_again(request, result.device)
+        device = device_for_code(form, user=request.user, code=form.cleaned_data["code"])
+        if device is not None:
+            _confirmed_again(request, device)
             return redirect(next_url)
     return render(request, "core/auth/reauthenticate.html", {"form": None, "code_form": form, "next": next_url,
                                                              **context})
