@@ -4,9 +4,11 @@ the PDF and the XLSX, and cannot open any client page; axe-core finds no serious
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -40,7 +42,11 @@ def test_steering_group_member_reads_switches_and_downloads_the_report_but_no_cl
 
     page.goto(live_server.url + reverse("reporting:steering:report"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Steering-group report")
-    expect(page.locator("#report-period")).to_have_text("1.10.2026–31.10.2026")  # last month by default
+    # Last month by default, counted from today (a fixed month stopped being "last month" when the calendar moved).
+    last_end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    last_start = last_end.replace(day=1)
+    expect(page.locator("#report-period")).to_have_text(
+        f"{last_start.day}.{last_start.month}.{last_start.year}–{last_end.day}.{last_end.month}.{last_end.year}")
     expect(page.locator("#s-paths")).to_be_visible()
     assert_no_serious_violations(page)
 
