@@ -27,7 +27,7 @@ from polku.api.fhir.resources.base import ResourceType
 from polku.api.fhir.search import paginate, parse_params, searchset
 from polku.core import access
 from polku.core.errors import AccessDenied, DomainError
-from polku.core.middleware import DATABASE_ERRORS
+from polku.core.middleware import DATABASE_ERRORS, RETRY_AFTER_SECONDS, database_unavailable_message
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +51,8 @@ def fhir_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         except RequestDataTooBig:
             return error_response(FhirError(413, "too-costly", _("The request body is larger than 1 MB.")))
         except DATABASE_ERRORS:  # the database is restarting or unreachable: retry later, as the web pages say
-            return error_response(FhirError(503, "transient", _("The database is temporarily unavailable; try again "
-                                                                "in a few seconds."), headers={"Retry-After": "5"}))
+            return error_response(FhirError(503, "transient", database_unavailable_message(),
+                                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)}))
         except Exception:  # the promise is never an HTML 500 page: still a FHIR answer, and the trace in the log
             logger.exception("FHIR request failed: %s %s", request.method, request.path)
             return error_response(FhirError(500, "exception", _("The server could not handle the request.")))
