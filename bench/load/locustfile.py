@@ -33,6 +33,32 @@ SEARCHES = ["masennus", "tulkille", "lapsiperheille", "traumaterapiaan", "päihd
             "arabiaksi", "Tampere", "vertaistuki", "nuorille"]
 
 
+LOGIN_PATH = "/kirjaudu/"
+
+
+def checked_get(client, url: str, *, name: str, params=None):
+    """GET that counts as a failure unless it is the page asked for: a 200 that is not the login page.
+
+    Without this, a user whose login failed would be redirected to the login page on every step and the
+    cheap login page would be measured as "my clients" (locust follows redirects and 200 is 200)."""
+    with client.get(url, params=params, name=name, catch_response=True) as response:
+        if response.status_code != 200:
+            response.failure(f"{name}: HTTP {response.status_code}")
+        elif LOGIN_PATH in response.url:
+            response.failure(f"{name}: redirected to the login page (not logged in)")
+        return response
+
+
+def checked_post(client, url: str, *, name: str, data: dict, host: str):
+    """POST of a form that must answer with a redirect to a page other than the login page."""
+    with client.post(url, data=data, name=name, allow_redirects=False, headers={"Referer": host + url},
+                     catch_response=True) as response:
+        location = response.headers.get("Location", "")
+        if response.status_code != 302 or LOGIN_PATH in location:
+            response.failure(f"{name}: not saved (HTTP {response.status_code}, to {location or '-'})")
+        return response
+
+
 def form_data(html: str, *, action_contains: str = "", overrides: dict | None = None) -> dict:
     """The values a browser would submit from the page's main POST form, with our answers filled in."""
     document = lxml.html.fromstring(html)
@@ -43,7 +69,7 @@ def form_data(html: str, *, action_contains: str = "", overrides: dict | None = 
     data: dict[str, object] = dict(form.form_values())
     for select in form.xpath(".//select"):
         name = select.get("name")
-        if name and name not in data:
+        if name and not data.get(name):  # a browser user picks one where the page leaves "choose…" selected
             options = [o.get("value") for o in select.xpath(".//option") if o.get("value")]
             if options:
                 data[name] = options[0]
@@ -62,10 +88,11 @@ class Professional(HttpUser):
         self.username = next(WORKERS)
         page = self.client.get("/kirjaudu/", name="login page")
         data = form_data(page.text, overrides={"username": self.username, "password": INFO["password"]})
-        self.client.post("/kirjaudu/", data=data, name="login",
-                         headers={"Referer": self.host + "/kirjaudu/"})
-        listing = self.client.get("/asiakastyo/", name="my clients")
-        self.clients = [int(x) for x in CLIENT_LINK.findall(listing.text)] or [0]
+        checked_post(self.client, LOGIN_PATH, name="login", data=data, host=self.host)
+        listing = checked_get(self.client, "/asiakastyo/", name="my clients")
+        self.clients = [int(x) for x in CLIENT_LINK.findall(listing.text)]
+        if not self.clients:
+            raise RuntimeError(f"{self.username} sees no clients: the load database is not as prepare.py left it")
         global _logged_in
         _logged_in += 1
         if _logged_in == USERS:  # the last one in: measure from here
@@ -79,21 +106,21 @@ class Professional(HttpUser):
     @task(4)
     def my_clients(self):
         if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
-            self.client.get("/_bench/ceiling/", name="ceiling")
+            checked_get(self.client, "/_bench/ceiling/", name="ceiling")
             return
-        self.client.get("/asiakastyo/", name="my clients")
+        checked_get(self.client, "/asiakastyo/", name="my clients")
 
     @task(4)
     def client_page(self):
         if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
             return
-        self.client.get(f"/asiakastyo/{self._client()}/", name="client page")
+        checked_get(self.client, f"/asiakastyo/{self._client()}/", name="client page")
 
     @task(2)
     def search_directory(self):
         if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
             return
-        self.client.get("/hakemisto/", params={"q": random.choice(SEARCHES)}, name="directory search")
+        checked_get(self.client, "/hakemisto/", params={"q": random.choice(SEARCHES)}, name="directory search")
 
     @task(1)
     def record_meeting(self):
@@ -101,18 +128,17 @@ class Professional(HttpUser):
             return
         client = self._client()
         url = f"/asiakastyo/{client}/tapaamiset/uusi/"
-        page = self.client.get(url, name="record meeting form")
-        if page.status_code != 200:
+        page = checked_get(self.client, url, name="record meeting form")
+        if page.status_code != 200 or LOGIN_PATH in page.url:
             return
         document = lxml.html.fromstring(page.text)
+        held_on = date.today() - timedelta(days=random.randint(1, 30))  # recorded afterwards, as in real work
         participants = [box.get("value") for box in document.xpath('//input[@name="participants"]')]
-        data = form_data(page.text, overrides={"outcome": "held", "place": "office", "start_time": "09:00",
+        data = form_data(page.text, overrides={"outcome": "held", "place": "office", "date": held_on.isoformat(),
+                                               "start_time": "09:00",
                                                "end_time": "10:00"})
         data["participants"] = participants  # the pair together: always a valid first meeting
-        with self.client.post(url, data=data, name="record meeting", allow_redirects=False,
-                              headers={"Referer": self.host + url}, catch_response=True) as response:
-            if response.status_code != 302:
-                response.failure(f"meeting not recorded ({response.status_code})")
+        checked_post(self.client, url, name="record meeting", data=data, host=self.host)
 
     @task(1)
     def book_interpreter(self):
@@ -120,15 +146,12 @@ class Professional(HttpUser):
             return
         client = self._client()
         url = f"/tulkkaus/asiakas/{client}/uusi/"
-        page = self.client.get(url, name="booking form")
-        if page.status_code != 200:
+        page = checked_get(self.client, url, name="booking form")
+        if page.status_code != 200 or LOGIN_PATH in page.url:
             return
         day = date.today() + timedelta(days=random.randint(7, 60))
         data = form_data(page.text, overrides={
             "date": day.isoformat(), "start_time": "13:00", "end_time": "14:00", "mode": "phone",
             "remote_details": "+358 40 123 4567", "address": "Yliopistonkatu 1, 2. krs",
             "contact_person": "Vastaanotto", "contact_phone": "+358 40 765 4321"})
-        with self.client.post(url, data=data, name="book interpreter", allow_redirects=False,
-                              headers={"Referer": self.host + url}, catch_response=True) as response:
-            if response.status_code != 302:
-                response.failure(f"booking not made ({response.status_code})")
+        checked_post(self.client, url, name="book interpreter", data=data, host=self.host)

@@ -88,6 +88,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with <select> built in Python (same markup; long option lists were a hot spot).
+FORM_RENDERER = "polku.core.form_renderer.PolkuFormRenderer"
+
 DATABASES = {"default": config.database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -95,7 +98,8 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first so a locked-out user is refused before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with the organisation in the per-request user query (a query less on every page).
+    "polku.core.backends.ModelBackendWithOrganisation",
 ]
 # ASVS 2.1: at least 12 characters, at most 128 (>= 64 required), the offline list of 20 000 common and
 # breached passwords; deliberately no composition rules (ASVS 2.1.9).

@@ -310,3 +310,41 @@ def test_every_page_of_the_slice_renders_in_finnish_and_the_client_page_shows_bo
     assert 'id="meetings-heading"' in page and 'id="notes-heading"' in page
     assert f'href="{reverse("casework:todo")}"' in page  # the to-do list is in the main navigation
     assert reverse("casework:meeting_record_outcome", args=[client_record.pk, planned.pk]) in page
+
+
+def test_the_client_page_shows_the_newest_meetings_and_notes_and_links_to_the_full_lists(
+        web, client_record, nurse, counsellor):
+    from polku.casework.models import MeetingPlace
+    from polku.casework.views.clients import CLIENT_PAGE_ROWS
+
+    shown = CLIENT_PAGE_ROWS
+    for day in range(1, shown + 3):  # two more than the page shows, on 1.3.–7.3.
+        meeting = record_meeting(actor=nurse, client=client_record, starts_at=at(2026, 3, day, 10, 0),
+                                 actual_minutes=30, place=MeetingPlace.OFFICE, participants=[nurse, counsellor],
+                                 interpreter_used=False)
+        create_note(actor=nurse, client=client_record, meeting=meeting, reason_for_contact=f"Visit {day}", text="x")
+    page = web.get(reverse("casework:client_detail", args=[client_record.pk])).content.decode()
+    meetings_part = page.split('id="meetings-heading"')[1].split("</section>")[0]
+    notes_part = page.split('id="notes-heading"')[1].split("</section>")[0]
+    assert meetings_part.count("<time datetime=") == shown
+    assert 'datetime="2026-03-07T10:00:00+02:00"' in meetings_part  # the newest ones
+    assert 'datetime="2026-03-01T10:00:00+02:00"' not in meetings_part
+    assert f'href="{reverse("casework:meeting_list", args=[client_record.pk])}">All meetings and work time<' in (
+        meetings_part)
+    assert notes_part.count("Visit ") == shown and "Visit 7" in notes_part and "Visit 1<" not in notes_part
+    assert f'href="{reverse("casework:note_list", args=[client_record.pk])}"' in notes_part
+
+    full = web.get(reverse("casework:meeting_list", args=[client_record.pk])).content.decode()
+    assert full.count("<time datetime=") == shown + 2
+    assert "All meetings and work time" not in full  # the full list links to no fuller one
+    all_notes = web.get(reverse("casework:note_list", args=[client_record.pk])).content.decode()
+    assert all_notes.count("Visit ") == shown + 2
+
+
+def test_a_client_page_view_is_one_access_log_row(web, client_record, nurse):
+    """The page's sections read under the page's own logged check: one view, one row (not one per section)."""
+    before = AccessLog.objects.count()
+    assert web.get(reverse("casework:client_detail", args=[client_record.pk])).status_code == 200
+    rows = list(AccessLog.objects.order_by("-id")[:AccessLog.objects.count() - before])
+    assert [(r.actor_id, r.client_id, r.object_type, r.basis) for r in rows] == [
+        (nurse.pk, client_record.pk, "client", "care_relationship")]

@@ -166,3 +166,36 @@ def test_an_unknown_kind_or_entry_is_not_found(client, coordinator, directory):
     service = Service.objects.first()
     assert client.get(reverse("directory:edit", args=["client", service.uuid])).status_code == 404
     assert client.get(reverse("directory:edit", args=["project", service.uuid])).status_code == 404
+
+
+def test_map_counts_count_each_entry_once_per_area_as_walking_the_entries_does(directory):
+    """The map's SQL counting against a plain walk over the entries (the definition of the figures)."""
+    from collections import Counter
+
+    from polku.core.models import Area, Municipality
+    from polku.directory.models import ServiceArea
+    from polku.directory.selectors import map_counts
+
+    tampere = Municipality.objects.get(code="837")  # in Pirkanmaa (PI)
+    service = Service.objects.filter(status="active").exclude(service_areas__area__code="PI").exclude(
+        service_areas__municipality__area__code="PI").first()
+    # Offered in Pirkanmaa twice over (the whole area and one of its municipalities): still one service there.
+    ServiceArea.objects.create(service=service, area=Area.objects.get(code="PI"))
+    ServiceArea.objects.create(service=service, municipality=tampere)
+    Service.objects.filter(status="active").exclude(pk=service.pk).filter(service_areas__area__code="PI").update(
+        status="inactive")
+    project = Project.objects.get(short_name="PPMM")
+    project.areas.add(Area.objects.get(code="PI"))
+    project.municipalities.add(tampere)
+
+    walked: dict[str, Counter] = {"services": Counter(), "projects": Counter()}
+    for entry in Service.objects.filter(status="active"):
+        walked["services"].update({row.area.code if row.area_id else row.municipality.area.code
+                                   for row in entry.service_areas.all()})
+    for entry in Project.objects.all():
+        walked["projects"].update({a.code for a in entry.areas.all()}
+                                  | {m.area.code for m in entry.municipalities.all()})
+    assert map_counts("services") == dict(walked["services"])
+    assert map_counts("projects") == dict(walked["projects"])
+    assert walked["services"]["PI"] >= 1
+    assert walked["projects"]["PI"] >= 1

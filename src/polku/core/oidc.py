@@ -35,7 +35,6 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import auth, messages
-from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
@@ -49,6 +48,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from polku.core import two_factor
+from polku.core.backends import ModelBackendWithOrganisation
 from polku.core.models import ExternalIdentity, Organisation, User
 from polku.core.reauth import mark_authenticated_now
 
@@ -275,7 +275,7 @@ class PolkuOIDCBackend(OIDCAuthenticationBackend):
 
     def get_user(self, user_id):
         # The library's get_user returns inactive users too; a deactivated user's session must end.
-        return ModelBackend.get_user(self, user_id)
+        return ModelBackendWithOrganisation.get_user(self, user_id)
 
 
 def provider_name() -> str:

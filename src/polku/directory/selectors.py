@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from polku.directory.models import (
     Project,
     Publication,
     Service,
+    ServiceArea,
     ServiceLanguage,
     TaxonomyCode,
     TaxonomyTerm,
@@ -142,27 +144,33 @@ MEASURES = ("services", "actors", "projects")
 
 
 def map_counts(measure: str) -> dict[str, int]:
-    """Per area code: services offered there, network actors (members and experts) there, or projects."""
-    counts: Counter[str] = Counter()
-    if measure == "projects":
-        for project in Project.objects.prefetch_related("areas", "municipalities__area"):
-            codes = {a.code for a in project.areas.all()} | {m.area.code for m in project.municipalities.all()}
-            counts.update(codes)
-    elif measure == "actors":
-        counts.update(NetworkMember.objects.exclude(area=None).values_list("area__code", flat=True))
+    """Per area code: services offered there, network actors (members and experts) there, or projects.
+
+    Counted from (entry, area code) pairs read as plain values: the map is on every directory page, and
+    building a model object for every service and its areas cost more than the rest of the map together."""
+    if measure == "actors":
+        counts: Counter[str] = Counter(NetworkMember.objects.exclude(area=None).values_list("area__code", flat=True))
         counts.update(Expert.objects.exclude(area=None).values_list("area__code", flat=True))
+        return dict(counts)
+    if measure == "projects":
+        pairs = set(Project.objects.exclude(areas=None).values_list("pk", "areas__code"))
+        pairs |= set(Project.objects.exclude(municipalities=None).values_list("pk", "municipalities__area__code"))
     else:
-        for service in Service.objects.filter(status="active").prefetch_related("service_areas__area",
-                                                                               "service_areas__municipality__area"):
-            counts.update({item.area.code if item.area_id else item.municipality.area.code
-                           for item in service.service_areas.all()})
-    return dict(counts)
+        # A service area is a whole area or one municipality (a database constraint); either names one area.
+        pairs = set(ServiceArea.objects.filter(service__status="active")
+                    .values_list("service_id", Coalesce("area__code", "municipality__area__code")))
+    return dict(Counter(code for _entry, code in pairs if code is not None))
 
 
 def collaboration_membership() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Collaboration-area code -> its areas' codes, for outlining."""
-    return tuple((collab.code, tuple(collab.areas.order_by("code").values_list("code", flat=True)))
-                 for collab in CollaborationArea.objects.order_by("code"))
+    """Collaboration-area code -> its areas' codes, for outlining (one query)."""
+    membership: dict[str, list[str]] = {}
+    for collaboration, area in CollaborationArea.objects.order_by("code", "areas__code").values_list("code",
+                                                                                                    "areas__code"):
+        membership.setdefault(collaboration, [])
+        if area is not None:
+            membership[collaboration].append(area)
+    return tuple((code, tuple(areas)) for code, areas in membership.items())
 
 
 def list_areas() -> list[Area]:

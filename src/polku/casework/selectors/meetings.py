@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
 
-from polku.casework.models import CareTeamMembership, Client, Meeting, WorkTime
+from polku.casework.models import CareTeamMembership, Client, Meeting, MeetingParticipant, WorkTime
 from polku.core import access
 from polku.core.errors import AccessDenied
 from polku.core.models import AccessAction, User
@@ -13,7 +13,9 @@ from polku.core.models import AccessAction, User
 def list_meetings(*, viewer: User, client: Client) -> QuerySet[Meeting]:
     """The client's meetings, newest first, with participants and work time (client already access-checked)."""
     return (Meeting.objects.filter(client=client)
-            .prefetch_related("participants__worker", "work_times__worker")
+            # The workers come with their rows (a join) rather than as two more queries.
+            .prefetch_related(Prefetch("participants", queryset=MeetingParticipant.objects.select_related("worker")),
+                              Prefetch("work_times", queryset=WorkTime.objects.select_related("worker")))
             .order_by("-starts_at", "-id"))
 
 

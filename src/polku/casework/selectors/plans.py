@@ -25,6 +25,11 @@ def _plans(client: Client) -> QuerySet[ServicePlan]:
 def get_current_plan(*, viewer: User, client: Client) -> ServicePlan | None:
     """The client's open (draft or active) plan with goals and actions, or None."""
     _check(viewer, client)
+    return current_plan_of_checked_client(client=client)
+
+
+def current_plan_of_checked_client(*, client: Client) -> ServicePlan | None:
+    """get_current_plan for a page that has already checked and logged its read of this client (the client page)."""
     return _plans(client).exclude(status=PlanStatus.CLOSED).first()
 
 

@@ -186,8 +186,11 @@ def safety_note(*, instrument: str) -> str:
 
 def _organisation_chain(organisation: Organisation | None) -> list[int]:
     """The organisation and its parents: a county's licence covers its units (cycle-safe, at most 10)."""
-    chain: list[int] = []
-    current_id = organisation.pk if organisation is not None else None
+    if organisation is None:
+        return []
+    # The organisation itself is loaded already (with the user); only its parents cost a query each.
+    chain: list[int] = [organisation.pk]
+    current_id = organisation.parent_id
     while current_id is not None and current_id not in chain and len(chain) < 10:
         chain.append(current_id)
         current_id = Organisation.objects.filter(pk=current_id).values_list("parent_id", flat=True).first()
@@ -354,6 +357,12 @@ class ScreeningOverview:
 def screening_overview(*, viewer: User, client: Client) -> ScreeningOverview:
     """Latest result per instrument and the trend of every instrument with two or more results, in one query."""
     _check(viewer, client)
+    return screening_overview_of_checked_client(client=client)
+
+
+def screening_overview_of_checked_client(*, client: Client) -> ScreeningOverview:
+    """screening_overview for a page that has already checked and logged its read of this client (the client
+    page): a second check would only repeat the same decision and add a log row for the same page view."""
     screenings = list(_screenings(client))
     latest = _latest(screenings)
     trends = {s.instrument: _trend(screenings, s.instrument) for s in latest}

@@ -123,11 +123,19 @@ urlpatterns = [
 ]
 
 
-def section_context(*, viewer: User, client: Client) -> dict:
-    """Context for this slice's section on the client page (the client is already access-checked)."""
+def section_context(*, viewer: User, client: Client, limit: int | None = None) -> dict:
+    """Context for this slice's section on the client page (the client is already access-checked).
+
+    With a limit (the client page), the newest `limit` meetings and work-time rows, and whether there are
+    more (the page then links to the full list); without, every meeting and the newest 20 work-time rows."""
+    rows = limit if limit is not None else 20
+    meetings = list_meetings(viewer=viewer, client=client)
+    meetings = list(meetings[:limit + 1]) if limit is not None else list(meetings)
+    work_time = list(list_work_time(viewer=viewer, client=client)[:rows + 1])
     return {"meetings_section": {
         "client": client, "viewer": viewer, "planned": MeetingOutcome.PLANNED, "held": MeetingOutcome.HELD,
-        "meetings": list_meetings(viewer=viewer, client=client),
-        "work_time": list_work_time(viewer=viewer, client=client)[:20],
+        "meetings": meetings[:limit] if limit is not None else meetings,
+        "work_time": work_time[:rows],
+        "more": limit is not None and (len(meetings) > limit or len(work_time) > rows),
         "total_minutes": total_work_minutes(viewer=viewer, client=client),
     }}

@@ -134,10 +134,13 @@ urlpatterns = [
 ]
 
 
-def section_context(*, viewer: User, client: Client) -> dict:
-    """Context for this slice's section on the client page (the client is already access-checked)."""
+def section_context(*, viewer: User, client: Client, limit: int | None = None) -> dict:
+    """Context for this slice's section on the client page (the client is already access-checked); with a
+    limit (the client page), the newest `limit` notes and whether there are more (linked to the full list)."""
+    threads = list_note_threads(viewer=viewer, client=client)
     return {"notes_section": {
         "client": client, "signed": NoteStatus.SIGNED,
-        "threads": list_note_threads(viewer=viewer, client=client),
+        "threads": threads[:limit] if limit is not None else threads,
+        "more": limit is not None and len(threads) > limit,
         "quality_items": quality_items_for_client(client=client, today=timezone.localdate()),
     }}

@@ -19,7 +19,7 @@ from polku.core.models import User
 
 def section_context(*, viewer: User, client: Client) -> dict:
     """Context for this slice's section on the client page (the client is already access-checked)."""
-    return {"plan_section": {"client": client, "plan": selectors.get_current_plan(viewer=viewer, client=client)}}
+    return {"plan_section": {"client": client, "plan": selectors.current_plan_of_checked_client(client=client)}}
 
 
 def _form_page(request, client: Client, forms: PlanFormBundle, plan: ServicePlan | None = None):

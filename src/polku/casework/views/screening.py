@@ -103,7 +103,7 @@ def _answer_rows(screening: ScreeningResponse, instrument: Instrument | None) ->
 
 def section_context(*, viewer: User, client: Client) -> dict:
     """Context for this slice's section on the client page (the client is already access-checked)."""
-    overview = selectors.screening_overview(viewer=viewer, client=client)
+    overview = selectors.screening_overview_of_checked_client(client=client)
     return {"screening_section": {
         "client": client,
         "cards": [result_card(s, overview.trends.get(s.instrument)) for s in overview.latest],
