@@ -7,7 +7,6 @@ from django.db import models
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
-from polku.core.models import Municipality
 from polku.directory import selectors
 from polku.directory.languages import language_name
 from polku.directory.models import Service, TaxonomyTerm
@@ -30,12 +29,13 @@ class SearchForm(forms.Form):
     service_type = forms.ChoiceField(label=_("Service type or topic"), required=False)
     free = forms.BooleanField(label=_("Free of charge only"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, areas=None, **kwargs):
+        """`areas`: the page's list of areas when it has one already (the map shows them too)."""
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["area"].choices = everything + [(a.code, a.short_name) for a in selectors.list_areas()]
-        self.fields["municipality"].choices = everything + [
-            (m.code, m.name) for m in Municipality.objects.order_by("name_fi")]
+        areas = selectors.list_areas() if areas is None else areas
+        self.fields["area"].choices = everything + [(a.code, a.short_name) for a in areas]
+        self.fields["municipality"].choices = everything + selectors.municipality_choices()
         self.fields["language"].choices = everything + sorted(
             ((code, language_name(code)) for code in selectors.service_language_codes()), key=lambda c: c[1])
         self.fields["target_group"].choices = everything + [(t.code, t.name) for t in selectors.target_groups()]

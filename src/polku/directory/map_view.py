@@ -33,11 +33,12 @@ def _texts() -> dict[str, tuple[str, str, str, str]]:
     }
 
 
-def map_context(measure: str, *, selected: str = "") -> dict:
-    """Everything the map block shows for one measure (services, network actors or projects)."""
+def map_context(measure: str, *, selected: str = "", areas: list | None = None) -> dict:
+    """Everything the map block shows for one measure (services, network actors or projects); `areas` when the
+    page has read them already (selectors.list_areas)."""
     measure = measure if measure in selectors.MEASURES else "services"
     counts = selectors.map_counts(measure)
-    areas = selectors.list_areas()
+    areas = selectors.list_areas() if areas is None else areas
     _link, title, caption, label = _texts()[measure]
     rows = [MapRow(code=area.code, name=area.short_name,
                    collaboration_area=area.collaboration_area.name if area.collaboration_area_id else "—",

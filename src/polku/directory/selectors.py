@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from polku.core.models import Area, CollaborationArea, Municipality, Organisation
 from polku.directory import search
@@ -209,6 +210,15 @@ def list_self_help(*, language: str) -> list[Training]:
     """Self-help materials in the language, and those whose languages the source does not name."""
     materials = Training.objects.filter(self_help=True).order_by("-is_demo", "name_fi")
     return [m for m in materials if language in m.languages or not m.languages]
+
+
+def municipality_choices() -> list[tuple[str, str]]:
+    """(code, name in the current language) of every municipality, by Finnish name: the filter's 300 options
+    read as values (model objects for them cost more than the rest of the filter form)."""
+    swedish = get_language() == "sv"
+    return [(code, name_sv if swedish and name_sv else name_fi)
+            for code, name_fi, name_sv in Municipality.objects.order_by("name_fi").values_list("code", "name_fi",
+                                                                                                "name_sv")]
 
 
 def target_groups() -> list[TaxonomyTerm]:

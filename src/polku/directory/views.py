@@ -32,7 +32,8 @@ def _page(request) -> int:
 
 @login_required
 def search_page(request):
-    form = SearchForm(request.GET or None)
+    areas = selectors.list_areas()
+    form = SearchForm(request.GET or None, areas=areas)
     text = form.cleaned_data["q"] if form.is_valid() else ""
     page = _page(request)
     result = search.search(text, filters=form.filters(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
@@ -40,7 +41,7 @@ def search_page(request):
         "form": form, "result": result, "rows": selectors.result_rows(result), "page": page,
         "has_next": page * PAGE_SIZE < min(result.total, search.CANDIDATES), "query": request.GET.copy(),
         "candidates": search.CANDIDATES,
-        "map": map_context(request.GET.get("map", ""), selected=request.GET.get("area", ""))})
+        "map": map_context(request.GET.get("map", ""), selected=request.GET.get("area", ""), areas=areas)})
 
 
 def _curation(request, entry) -> dict:

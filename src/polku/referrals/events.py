@@ -42,9 +42,13 @@ ACTIVITY_OF_STEP: dict[str, str] = {
 }
 
 
+# Activity code -> lazy label, built once (a path timeline asks for one label per event). Referrals' own kinds
+# win where a code is in both.
+_ACTIVITY_LABELS = {**{kind.value: kind.label for kind in PathEventKind},
+                    **{kind.value: kind.label for kind in ReferralEventKind}}
+
+
 def activity_label(activity: str) -> str:
     """A translated label for any path-event activity, casework's or referrals'; the code itself when unknown."""
-    for kinds in (ReferralEventKind, PathEventKind):
-        if activity in kinds.values:
-            return str(kinds(activity).label)
-    return activity
+    label = _ACTIVITY_LABELS.get(activity)
+    return str(label) if label is not None else activity

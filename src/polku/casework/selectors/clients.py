@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,7 @@ from polku.casework.selectors import get_client
 from polku.core import access
 from polku.core.errors import AccessDenied
 from polku.core.models import AccessAction, AccessBasis, User
+from polku.core.pagination import page_of
 
 CLIENTS_PER_PAGE = 25
 NO_MEETING_DAYS = 30
@@ -123,7 +124,7 @@ def list_my_clients(*, viewer: User, today: date, search: str = "", needs_interp
                                                                 starts_at__gte=since)))
     if overdue_notes:
         clients = quality.filter_clients_with_overdue_notes(clients, today=today)
-    result = Paginator(clients, per_page).get_page(page)
+    result = page_of(clients, per_page=per_page, page=page)
     rows = list(result.object_list)
     ids = [client.pk for client in rows]
     if overdue_notes:
