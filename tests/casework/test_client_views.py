@@ -200,7 +200,7 @@ def test_invalid_identity_code_in_the_form_is_listed_in_the_error_summary(client
     assert response.status_code == 200 and not Client.objects.exists()
     assert 'class="error-summary"' in body
     assert '<a href="#id_identity_code">Personal identity code: Wrong check character' in body
-    assert 'aria-invalid="true"' in body and 'aria-describedby="id_identity_code-error"' in body
+    assert 'aria-invalid="true"' in body and 'aria-describedby="id_identity_code_error"' in body
 
 
 def test_registration_form_warns_of_a_possible_duplicate_until_confirmed(client, nurse, organisation):

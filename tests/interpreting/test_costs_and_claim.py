@@ -223,4 +223,4 @@ def test_the_claim_page_refuses_a_period_that_ends_before_it_starts(client, team
 
     response = client.get(reverse("interpreting:claim"), {"first_day": "2026-03-01", "last_day": "2026-02-01"})
 
-    assert response.status_code == 200 and 'id="id_last_day-error"' in response.content.decode()
+    assert response.status_code == 200 and 'id="id_last_day_error"' in response.content.decode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -159,7 +161,7 @@ def test_the_dispatcher_assigns_through_the_page_and_a_refusal_is_shown_on_the_f
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'id="id_interpreter-error"' in page and 'href="#id_interpreter"' in page
+    assert 'id="id_interpreter_error"' in page and 'href="#id_interpreter"' in page
     response = client.post(reverse("interpreting:dispatch_booking", args=[second.pk]), {"interpreter": bashir.pk})
     assert response.status_code == 302
     assert Booking.objects.get(pk=second.pk).interpreter == bashir
@@ -197,8 +199,13 @@ def test_the_request_form_names_the_field_when_the_end_is_before_the_start(clien
     response = client.post(reverse("interpreting:booking_new", args=[client_record.pk]), form)
 
     assert response.status_code == 200
-    assert 'id="id_end_time-error"' in response.content.decode()
+    body = response.content.decode()
+    assert 'id="id_end_time_error"' in body
     assert not Booking.objects.exists()
+    # Every field that points to a description (its error, its help text) points to one that is on the page.
+    described = re.findall(r'aria-describedby="([^"]+)"', body)
+    assert 'aria-describedby="id_end_time_error"' in body
+    assert all(f'id="{target}"' in body for value in described for target in value.split()), described
 
 
 def test_someone_outside_the_care_team_gets_404_for_a_booking(client, nurse, outsider, client_record, centre, amira):

@@ -35,7 +35,7 @@ class AccessibleFormMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
