@@ -114,10 +114,12 @@ def _held_meetings(client_ids: Iterable[int]) -> QuerySet[Meeting]:
     return Meeting.objects.filter(client_id__in=client_ids, outcome=MeetingOutcome.HELD).order_by("starts_at", "pk")
 
 
-def quality_items_for_client(*, client: Client, today: date) -> list[QualityItem]:
-    """Documentation gaps of one client (the caller has already access-checked the client)."""
-    notes = list(Note.objects.filter(client=client).order_by("created_at", "pk"))
-    return _items(client, _held_meetings([client.pk]), notes, today)
+def quality_items_for_client(*, client: Client, today: date, notes: Iterable[Note] | None = None) -> list[QualityItem]:
+    """Documentation gaps of one client (the caller has already access-checked the client); `notes`: all of the
+    client's note versions when the caller has read them already (the client page has, for its notes section)."""
+    if notes is None:
+        notes = Note.objects.filter(client=client)
+    return _items(client, _held_meetings([client.pk]), sorted(notes, key=lambda n: (n.created_at, n.pk)), today)
 
 
 def todo_for_worker(*, viewer: User, today: date) -> list[ClientQuality]:

@@ -33,11 +33,16 @@ def _threads(notes: list[Note]) -> list[NoteThread]:
     return threads
 
 
-def list_note_threads(*, viewer: User, client: Client) -> list[NoteThread]:
-    """Every note of the client as a thread of versions, newest thread first (client already access-checked)."""
-    notes = list(Note.objects.filter(client=client).select_related("author", "signed_by", "meeting")
-                 .order_by("-created_at", "-id"))
-    return _threads(notes)
+def list_client_notes(*, viewer: User, client: Client) -> list[Note]:
+    """Every note version of the client, newest first (client already access-checked)."""
+    return list(Note.objects.filter(client=client).select_related("author", "signed_by", "meeting")
+                .order_by("-created_at", "-id"))
+
+
+def list_note_threads(*, viewer: User, client: Client, notes: list[Note] | None = None) -> list[NoteThread]:
+    """Every note of the client as a thread of versions, newest thread first (client already access-checked);
+    `notes`: list_client_notes's answer when the caller has it already."""
+    return _threads(list_client_notes(viewer=viewer, client=client) if notes is None else notes)
 
 
 def get_note(*, viewer: User, client_id: int, note_id: int, action: AccessAction = AccessAction.READ) -> Note:

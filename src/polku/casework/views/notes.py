@@ -15,7 +15,7 @@ from polku.casework.models import Client, Note, NoteStatus
 from polku.casework.quality import quality_items_for_client, todo_for_worker
 from polku.casework.selectors import get_client
 from polku.casework.selectors.meetings import list_meetings
-from polku.casework.selectors.notes import get_note, get_note_thread, list_note_threads
+from polku.casework.selectors.notes import get_note, get_note_thread, list_client_notes, list_note_threads
 from polku.casework.services import notes as services
 from polku.casework.views.meetings import client_view, run_service
 from polku.core.errors import AccessDenied, Conflict, DomainError
@@ -137,10 +137,11 @@ urlpatterns = [
 def section_context(*, viewer: User, client: Client, limit: int | None = None) -> dict:
     """Context for this slice's section on the client page (the client is already access-checked); with a
     limit (the client page), the newest `limit` notes and whether there are more (linked to the full list)."""
-    threads = list_note_threads(viewer=viewer, client=client)
+    notes = list_client_notes(viewer=viewer, client=client)
+    threads = list_note_threads(viewer=viewer, client=client, notes=notes)
     return {"notes_section": {
         "client": client, "signed": NoteStatus.SIGNED,
         "threads": threads[:limit] if limit is not None else threads,
         "more": limit is not None and len(threads) > limit,
-        "quality_items": quality_items_for_client(client=client, today=timezone.localdate()),
+        "quality_items": quality_items_for_client(client=client, today=timezone.localdate(), notes=notes),
     }}
