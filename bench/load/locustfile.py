@@ -2,7 +2,8 @@
 simulated worker (so every request goes through the access core with that worker's care relationships).
 
 Weights (per user, 1–3 s of thinking time unless POLKU_LOAD_THINK=0): my clients 4, a client page 4, directory search 2,
-record a meeting 1, book an interpreter 1. `POLKU_LOAD_MODE=ceiling` measures the bare Django view instead.
+record a meeting 1, book an interpreter 1. `POLKU_LOAD_MODE=ceiling` measures the bare Django view instead,
+`POLKU_LOAD_MODE=ceiling-logged-in` the same bare view for users logged in as in the scenario.
 Forms are filled from the page itself (its hidden fields, defaults and choices), as a browser would.
 
 Each user logs in once (a real login: password hash, session), then waits until all have; the statistics are
@@ -27,6 +28,8 @@ INFO = json.loads(open(os.environ["POLKU_LOAD_INFO"], encoding="utf-8").read()) 
 WORKERS = itertools.cycle(INFO["workers"])
 CLIENT_LINK = re.compile(r'href="/asiakastyo/(\d+)/"')
 USERS = int(os.environ.get("POLKU_LOAD_USERS", "50"))
+MODE = os.environ.get("POLKU_LOAD_MODE", "scenario")
+CEILING_PATHS = {"ceiling": "/_bench/ceiling/", "ceiling-logged-in": "/_bench/ceiling-logged-in/"}
 _logged_in = 0
 ALL_LOGGED_IN = gevent.event.Event()
 SEARCHES = ["masennus", "tulkille", "lapsiperheille", "traumaterapiaan", "päihdeongelmiin", "kriisiapu",
@@ -95,7 +98,7 @@ class Professional(HttpUser):
     wait_time = constant(0) if os.environ.get("POLKU_LOAD_THINK") == "0" else between(1, 3)
 
     def on_start(self):
-        if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
+        if MODE == "ceiling":
             return
         self.username = next(WORKERS)
         page = self.client.get("/kirjaudu/", name="login page")
@@ -117,26 +120,26 @@ class Professional(HttpUser):
 
     @task(4)
     def my_clients(self):
-        if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
-            checked_get(self.client, "/_bench/ceiling/", name="ceiling")
+        if MODE in CEILING_PATHS:
+            checked_get(self.client, CEILING_PATHS[MODE], name=MODE)
             return
         checked_get(self.client, "/asiakastyo/", name="my clients")
 
     @task(4)
     def client_page(self):
-        if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
+        if MODE in CEILING_PATHS:
             return
         checked_get(self.client, f"/asiakastyo/{self._client()}/", name="client page")
 
     @task(2)
     def search_directory(self):
-        if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
+        if MODE in CEILING_PATHS:
             return
         checked_get(self.client, "/hakemisto/", params={"q": random.choice(SEARCHES)}, name="directory search")
 
     @task(1)
     def record_meeting(self):
-        if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
+        if MODE in CEILING_PATHS:
             return
         client = self._client()
         url = f"/asiakastyo/{client}/tapaamiset/uusi/"
@@ -154,7 +157,7 @@ class Professional(HttpUser):
 
     @task(1)
     def book_interpreter(self):
-        if os.environ.get("POLKU_LOAD_MODE") == "ceiling":
+        if MODE in CEILING_PATHS:
             return
         client = self._client()
         url = f"/tulkkaus/asiakas/{client}/uusi/"

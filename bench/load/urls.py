@@ -1,5 +1,7 @@
-"""Polku's URLs plus the framework ceiling: a bare view through the same middleware stack."""
+"""Polku's URLs plus the framework ceilings: a bare view through the same middleware stack, for an
+anonymous request and for a logged-in one (session and user read, as on every page of Polku)."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.urls import include, path
 
@@ -8,7 +10,13 @@ def ceiling(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+@login_required
+def ceiling_logged_in(request):
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 urlpatterns = [
     path("_bench/ceiling/", ceiling),
+    path("_bench/ceiling-logged-in/", ceiling_logged_in),
     path("", include("polku.urls")),
 ]
