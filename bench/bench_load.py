@@ -90,7 +90,7 @@ def _serve(var_dir: Path) -> subprocess.Popen:
 def _locust(var_dir: Path, info_path: Path, *, mode: str, seconds: int, think: bool) -> dict:
     prefix = var_dir / f"locust-{mode}-{int(think)}"
     env = dict(os.environ, POLKU_LOAD_INFO=str(info_path), POLKU_LOAD_MODE=mode, POLKU_LOAD_THINK=str(int(think)),
-               POLKU_LOAD_USERS=str(USERS))
+               POLKU_LOAD_USERS=str(USERS), PYTHONPATH=str(ROOT))  # the locustfile imports bench.load.forms
     # The scenario's users log in first and the statistics restart when the last one is in (locustfile): give
     # the logins their own time on top of the measured seconds.
     seconds += LOGIN_ALLOWANCE if mode != "ceiling" else 0

@@ -24,6 +24,8 @@ import gevent.event
 import lxml.html
 from locust import HttpUser, between, constant, task
 
+from bench.load.forms import form_data
+
 INFO = json.loads(open(os.environ["POLKU_LOAD_INFO"], encoding="utf-8").read())  # noqa: SIM115
 WORKERS = itertools.cycle(INFO["workers"])
 CLIENT_LINK = re.compile(r'href="/asiakastyo/(\d+)/"')
@@ -70,27 +72,6 @@ def checked_post(client, url: str, *, name: str, data: dict, host: str, refusal:
         elif response.status_code != 302 or LOGIN_PATH in location:
             response.failure(f"{name}: not saved (HTTP {response.status_code}, to {location or '-'})")
         return response
-
-
-def form_data(html: str, *, action_contains: str = "", overrides: dict | None = None) -> dict:
-    """The values a browser would submit from the page's main POST form, with our answers filled in."""
-    document = lxml.html.fromstring(html)
-    forms = [f for f in document.forms if (f.method or "").lower() == "post"
-             and "i18n" not in (f.action or "") and "kirjaudu-ulos" not in (f.action or "")
-             and action_contains in (f.action or "")]
-    form = forms[-1]
-    data: dict[str, object] = dict(form.form_values())
-    for select in form.xpath(".//select"):
-        name = select.get("name")
-        # A required select left at "choose…" gets the first real option, as a user would pick one; an optional
-        # one (a named interpreter, say) stays empty.
-        if name and not data.get(name) and select.get("required") is not None:
-            options = [o.get("value") for o in select.xpath(".//option") if o.get("value")]
-            if options:
-                data[name] = options[0]
-    for name, value in (overrides or {}).items():
-        data[name] = value
-    return data
 
 
 class Professional(HttpUser):

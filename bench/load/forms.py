@@ -1,0 +1,27 @@
+"""Filling a page's form as a browser would, for the load scenario. Kept apart from the locustfile, which
+imports locust (and with it gevent's patching of the standard library), so that tests can check it."""
+
+from __future__ import annotations
+
+import lxml.html
+
+
+def form_data(html: str, *, action_contains: str = "", overrides: dict | None = None) -> dict:
+    """The values a browser would submit from the page's main POST form, with our answers filled in."""
+    document = lxml.html.fromstring(html)
+    forms = [f for f in document.forms if (f.method or "").lower() == "post"
+             and "i18n" not in (f.action or "") and "kirjaudu-ulos" not in (f.action or "")
+             and action_contains in (f.action or "")]
+    form = forms[-1]
+    data: dict[str, object] = dict(form.form_values())
+    for select in form.xpath(".//select"):
+        name = select.get("name")
+        # A required select left at "choose…" gets the first real option, as a user would pick one; an optional
+        # one (a named interpreter, say) stays empty.
+        if name and not data.get(name) and select.get("required") is not None:
+            options = [o.get("value") for o in select.xpath(".//option") if o.get("value")]
+            if options:
+                data[name] = options[0]
+    for name, value in (overrides or {}).items():
+        data[name] = value
+    return data
