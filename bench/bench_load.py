@@ -142,10 +142,11 @@ def run() -> None:
     print_table(["request", "requests", "errors", "p50 ms", "p95 ms", "p99 ms"],
                 [[r["Name"], r["Request Count"], r["Failure Count"], r["50%"], r["95%"], r["99%"]]
                  for r in scenario["rows"] if r["Name"] != "Aggregated" and r["Request Count"] != "0"])
-    ratio = float(saturated["total"]["Requests/s"]) / max(float(ceiling["total"]["Requests/s"]), 1e-9)
-    logged_in_ratio = float(saturated["total"]["Requests/s"]) / max(float(logged_in["total"]["Requests/s"]), 1e-9)
-    print(f"\nsaturated scenario throughput = {ratio:.0%} of the ceiling's (target ≥ 50 %), {logged_in_ratio:.0%} "
-          f"of the logged-in bare view's; realistic run: "
+    def share_of(reference: dict) -> float:
+        return float(saturated["total"]["Requests/s"]) / max(float(reference["total"]["Requests/s"]), 1e-9)
+
+    print(f"\nsaturated scenario throughput = {share_of(ceiling):.0%} of the ceiling's (target ≥ 50 %), "
+          f"{share_of(logged_in):.0%} of the logged-in bare view's; realistic run: "
           f"p95 {scenario['total']['95%']} ms (target ≤ 100 ms); errors {scenario['total']['Failure Count']} "
           f"(target 0)")
     shutil.rmtree(var_dir, ignore_errors=True)

@@ -10,9 +10,7 @@ def ceiling(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-@login_required
-def ceiling_logged_in(request):
-    return HttpResponse(b"ok", content_type="text/plain")
+ceiling_logged_in = login_required(ceiling)
 
 
 urlpatterns = [

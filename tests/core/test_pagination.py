@@ -28,8 +28,8 @@ def test_every_page_is_the_page_djangos_paginator_gives(rows, page):
 
 
 def test_a_list_that_fits_on_the_first_page_costs_one_query(django_assert_num_queries):
-    # Only this test's rows: a suite run may leave other organisations in the
-    # database (committed by transactional tests), and the count is the point here.
+    # Only this test's rows: in a suite run the session fixture that loads the real directory
+    # (tests/conftest.py) has left its organisations in the database, and the count is the point here.
     for number in range(3):
         Organisation.objects.create(name=f"Pagination test {number}", type="ngo")
     ours = Organisation.objects.filter(name__startswith="Pagination test").order_by("name")
