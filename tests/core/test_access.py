@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from polku.core import access
@@ -125,3 +126,18 @@ def test_update_and_delete_on_the_access_log_fail_in_postgresql(nurse, client_re
     assert AccessLog.objects.filter(actor_username="nurse").count() == 1
     with pytest.raises(DatabaseError), transaction.atomic():
         AccessLog.objects.all().delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_single_access_log_row_is_one_statement_and_several_rows_are_written_together(nurse, organisation):
+    """Outside a transaction (as on a page) one row needs no BEGIN … COMMIT around its INSERT; it is committed
+    at once, so it survives whatever the request does next. Several rows still go in one atomic write."""
+    first, second = (make_client(organisation=organisation, created_by=nurse) for _ in range(2))
+    with CaptureQueriesContext(connection) as single:
+        access.log_access(actor=nurse, client_ids=[first.pk], action="read", basis="care_relationship")
+    assert [query["sql"].split()[0] for query in single.captured_queries] == ["INSERT"]
+    access.log_access(actor=nurse, client_ids=[first.pk, second.pk], action="read", basis="care_relationship",
+                      object_type="client_list")
+    rows = AccessLog.objects.order_by("pk").values_list("client_id", "object_type", "actor_organisation")
+    assert list(rows) == [(first.pk, "", str(organisation)), (first.pk, "client_list", str(organisation)),
+                          (second.pk, "client_list", str(organisation))]

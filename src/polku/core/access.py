@@ -78,7 +78,7 @@ def log_access(*, actor: User, client_ids: Iterable[int], action: str, basis: st
     """Write access-log rows with the current request's details; for bases decided outside this module."""
     meta = current_request_meta()
     organisation = str(actor.organisation) if getattr(actor, "organisation_id", None) else ""
-    AccessLog.objects.bulk_create(
+    rows = [
         AccessLog(
             actor=actor if actor.pk else None,
             actor_username=actor.get_username() or "(anonymous)",
@@ -94,7 +94,13 @@ def log_access(*, actor: User, client_ids: Iterable[int], action: str, basis: st
             path=meta.path[:300],
         )
         for client_id in client_ids
-    )
+    ]
+    if len(rows) == 1:
+        # One row is one INSERT; bulk_create would wrap it in BEGIN … COMMIT, two more round trips on every
+        # client page. Outside a transaction the row is committed at once either way.
+        rows[0].save(force_insert=True)
+    else:
+        AccessLog.objects.bulk_create(rows)
 
 
 def require_client_access(*, actor: User, client_id: int, action: AccessAction = AccessAction.READ,

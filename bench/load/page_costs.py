@@ -1,0 +1,110 @@
+"""In-process cost of each page of the load scenario: median time, queries and Python calls per request.
+
+Run against the load database that bench_load filled (or any Polku database with simulated workers):
+
+    POLKU_LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/polku_bench_load \
+        .venv/bin/python bench/load/page_costs.py [requests per page, default 60]
+
+Django's test client against the load test's production-profile settings: no network, no load generator, so
+the figures say what each page costs the server alone. Queries and calls per request do not depend on the
+machine's load; the milliseconds do (compare trees in the same session). Read-only apart from the access-log
+rows that the pages write, as they do in use.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import os
+import pstats
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+os.environ.setdefault("DATABASE_URL", os.environ.get(
+    "POLKU_LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/polku_bench_load"))
+os.environ.update({"POLKU_ENV": "production", "DJANGO_SETTINGS_MODULE": "bench.load.settings",
+                   "ALLOWED_HOSTS": "127.0.0.1,localhost"})
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("POLKU_VAR_DIR", tempfile.mkdtemp(prefix="polku-page-costs-"))  # collected static files
+
+SEARCHES = ["masennus", "tulkille", "lapsiperheille", "traumaterapiaan", "päihdeongelmiin", "kriisiapu",
+            "arabiaksi", "Tampere", "vertaistuki", "nuorille"]
+
+
+def _calls(client, url: str) -> int:
+    profile = cProfile.Profile()
+    profile.enable()
+    client.get(url)
+    profile.disable()
+    return pstats.Stats(profile).total_calls
+
+
+def main(requests_per_page: int) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.table import print_table
+    from polku.casework.models import CareTeamMembership
+    from polku.core.models import User
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # the production profile's manifest
+    caseloads = list(CareTeamMembership.objects.filter(ended_at__isnull=True).values("worker")
+                     .annotate(clients=Count("client")).order_by("clients", "worker"))
+    if not caseloads:
+        raise SystemExit("page_costs: the database has no care teams; fill it with bench/load/prepare.py first")
+    # A worker with the median caseload: the load scenario's users are all the workers with clients.
+    worker = User.objects.get(pk=caseloads[len(caseloads) // 2]["worker"])
+    clients = list(CareTeamMembership.objects.filter(worker=worker, ended_at__isnull=True)
+                   .values_list("client_id", flat=True))
+    random.seed(7)
+    client = Client(HTTP_HOST="127.0.0.1")  # the load settings allow loopback only
+    client.force_login(worker)
+    pages = {
+        "bare view, logged in": lambda: "/_bench/ceiling-logged-in/",
+        "my clients": lambda: "/asiakastyo/",
+        "client page": lambda: f"/asiakastyo/{random.choice(clients)}/",
+        "directory search": lambda: f"/hakemisto/?q={random.choice(SEARCHES)}",
+        "record-meeting form": lambda: f"/asiakastyo/{random.choice(clients)}/tapaamiset/uusi/",
+        "booking form": lambda: f"/tulkkaus/asiakas/{random.choice(clients)}/uusi/",
+    }
+    rows = []
+    for name, url in pages.items():
+        for _ in range(5):  # warm caches and connections
+            client.get(url())
+        times, queries = [], []
+        for _ in range(requests_per_page):
+            address = url()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(address)
+                times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"page_costs: {address} answered {response.status_code}")
+            queries.append(len(captured.captured_queries))
+        calls = statistics.median(_calls(client, url()) for _ in range(5))
+        rows.append([name, f"{statistics.median(times):.1f}", f"{statistics.mean(queries):.1f}",
+                     f"{calls / 1000:.1f} k"])
+    print(f"{connection.vendor} {connection.settings_dict['NAME']}, worker {worker.username} "
+          f"({len(clients)} clients), {requests_per_page} requests per page")
+    print_table(["page", "median ms", "queries", "Python calls"], rows)
+    if os.environ.get("POLKU_PAGE_QUERIES"):  # the SQL of one request to the page named there
+        with CaptureQueriesContext(connection) as captured:
+            client.get(pages[os.environ["POLKU_PAGE_QUERIES"]]())
+        for query in captured.captured_queries:
+            print(f"{query['time']} {query['sql'][:120]} ... {query['sql'][-330:]}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 60)
