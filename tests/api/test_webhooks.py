@@ -244,3 +244,33 @@ def test_a_redirect_is_not_followed(draft, nurse, organisation, organisation_adm
     assert len(outer.received) == 1 and inner.received == []  # the redirect target never got the request
     delivery = WebhookDelivery.objects.get()
     assert report.delivered == 0 and delivery.last_status_code == 302 and delivery.status == DeliveryStatus.PENDING
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_name_that_rebinds_to_loopback_after_the_check_is_not_connected_to(scheme, draft, nurse, organisation,
+                                                                             organisation_admin, settings, monkeypatch):
+    """DNS rebinding: the name answers with a public address to the checks (at subscription and before the
+    delivery) and with 127.0.0.1 when the HTTP client resolves it again to connect. The connection resolves
+    and checks in one step, so the receiver on 127.0.0.1 gets nothing."""
+    import socket
+
+    real_getaddrinfo = socket.getaddrinfo
+    answers = iter(["93.184.215.14", "93.184.215.14"])  # then loopback for ever
+
+    def rebinding_dns(host, port, *args, **kwargs):
+        if host != "rebind.test":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    with Receiver() as receiver:
+        settings.POLKU_WEBHOOK_ALLOW_HTTP, settings.POLKU_WEBHOOK_ALLOW_PRIVATE = True, False
+        monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+        subscribe(organisation_admin, organisation, f"{scheme}://rebind.test:{receiver.server.server_port}/hook")
+        send_referral(actor=nurse, referral=draft)
+        report = deliver_due()
+    assert next(answers, None) is None  # both checks saw the public answer: the refusal came at the connection
+    assert receiver.received == [] and report.delivered == 0
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING and delivery.last_status_code is None
+    assert "127.0.0.1" in delivery.last_error  # refused by the check, not a failed TLS handshake

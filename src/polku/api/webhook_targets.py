@@ -9,12 +9,18 @@ internal services. So, unless the deployment says otherwise (an on-premises rece
 * every address the host name resolves to must be a global one (POLKU_WEBHOOK_ALLOW_PRIVATE lifts this);
 * redirects are never followed (a 3xx is a failed attempt), so a receiver cannot bounce the request inward.
 
-Checked when a subscription is made and again before every delivery (DNS answers change). Both settings are
-on in the development and test profiles (receivers on 127.0.0.1) and off in production.
+Checked when a subscription is made and again before every delivery (DNS answers change). The delivery's
+connection then goes to an address that this same check passed, resolved once for that connection: checking
+one DNS answer and letting the HTTP client ask DNS again would let a name that answers "public" to the check
+and "127.0.0.1" to the connection (DNS rebinding) reach the inside. TLS still verifies the certificate for the
+host name. Through an outgoing proxy (the environment's https_proxy/http_proxy) the proxy makes the
+connection, so there the proxy's own rules apply. Both settings are on in the development and test profiles
+(receivers on 127.0.0.1) and off in production.
 """
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import socket
 import urllib.error
@@ -41,15 +47,70 @@ def target_problem(url: str) -> str:
     if settings.POLKU_WEBHOOK_ALLOW_PRIVATE:
         return ""
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)}
+        vetted_addresses(parts.hostname, port)
+    except UnsafeTarget as refusal:
+        return str(refusal)
+    return ""
+
+
+class UnsafeTarget(OSError):
+    """The host name does not resolve, or resolves to an address webhooks may not go to (the message says which)."""
+
+
+def vetted_addresses(host: str, port: int) -> list[str]:
+    """The addresses `host` resolves to, all of them global; UnsafeTarget if it does not resolve or any is not."""
+    try:
+        addresses = sorted({info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)})
     except (OSError, UnicodeError):
-        return _("The host name %(host)s does not resolve.") % {"host": parts.hostname}
-    for address in sorted(addresses):
+        raise UnsafeTarget(_("The host name %(host)s does not resolve.") % {"host": host}) from None
+    for address in addresses:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
         if not ip.is_global or ip.is_multicast:
-            return _("%(host)s points to a local or private address (%(address)s); webhooks go to public "
-                     "receivers only.") % {"host": parts.hostname, "address": ip}
-    return ""
+            raise UnsafeTarget(_("%(host)s points to a local or private address (%(address)s); webhooks go to "
+                                 "public receivers only.") % {"host": host, "address": ip})
+    return addresses
+
+
+def _connect_to_vetted(address: tuple[str, int], timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
+    """socket.create_connection, but only to an address that passed the check in this same call."""
+    host, port = address
+    if settings.POLKU_WEBHOOK_ALLOW_PRIVATE:
+        return socket.create_connection(address, timeout, source_address)
+    last_error: OSError | None = None
+    for ip in vetted_addresses(host, port):
+        try:
+            return socket.create_connection((ip, port), timeout, source_address)
+        except OSError as error:  # the next address, as create_connection itself would
+            last_error = error
+    raise last_error or UnsafeTarget(_("The host name %(host)s does not resolve.") % {"host": host})
+
+
+class _VettedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_to_vetted
+
+
+class _VettedHTTPSConnection(http.client.HTTPSConnection):
+    # The TLS handshake still names self.host (SNI, certificate check); only the TCP address is pinned.
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_to_vetted
+
+
+def _through_proxy(request: urllib.request.Request) -> bool:
+    return request.has_proxy() or bool(getattr(request, "_tunnel_host", None))
+
+
+class _VettedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(http.client.HTTPConnection if _through_proxy(req) else _VettedHTTPConnection, req)
+
+
+class _VettedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        connection = http.client.HTTPSConnection if _through_proxy(req) else _VettedHTTPSConnection
+        return self.do_open(connection, req, context=self._context)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -57,5 +118,6 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         raise urllib.error.HTTPError(req.full_url, code, f"redirect to {newurl} not followed", headers, fp)
 
 
-# An opener that never follows a redirect (the standard one would, to any address).
-OPENER = urllib.request.build_opener(_NoRedirects)
+# An opener that never follows a redirect (the standard one would, to any address) and connects only to vetted
+# addresses (its handlers replace urllib's default HTTP and HTTPS handlers).
+OPENER = urllib.request.build_opener(_NoRedirects, _VettedHTTPHandler, _VettedHTTPSHandler)
