@@ -45,8 +45,11 @@ def _subtract(windows: list[tuple[int, int]], cuts: Iterable[tuple[int, int]]) -
 
 def interpreters_for(*, centre_id: int | None) -> QuerySet[Interpreter]:
     """Active interpreters a centre's dispatcher may book: the centre's own and the freelancers."""
+    # build_candidates reads each interpreter's home area and, without an own rate, the centre's terms: joined
+    # here, or every request for a booking paid one query per interpreter.
     return (Interpreter.objects.filter(active=True)
             .filter(Q(centre_id=centre_id) | Q(centre__isnull=True))
+            .select_related("home_area", "centre__interpreting_terms")
             .prefetch_related("languages", "areas", "availability", "absences"))
 
 
