@@ -3,6 +3,8 @@ imports locust (and with it gevent's patching of the standard library), so that 
 
 from __future__ import annotations
 
+from datetime import date
+
 import lxml.html
 
 
@@ -25,3 +27,22 @@ def form_data(html: str, *, action_contains: str = "", overrides: dict | None = 
     for name, value in (overrides or {}).items():
         data[name] = value
     return data
+
+
+def meeting_data(html: str, *, held_on: date) -> dict:
+    """A held meeting recorded afterwards, with the pair of workers that the form offers: always a valid first
+    meeting."""
+    document = lxml.html.fromstring(html)
+    participants = [box.get("value") for box in document.xpath('//input[@name="participants"]')]
+    data = form_data(html, overrides={"outcome": "held", "place": "office", "date": held_on.isoformat(),
+                                      "start_time": "09:00", "end_time": "10:00"})
+    data["participants"] = participants
+    return data
+
+
+def booking_data(html: str, *, day: date) -> dict:
+    """An interpreter booked by phone for an hour on `day`."""
+    return form_data(html, overrides={
+        "date": day.isoformat(), "start_time": "13:00", "end_time": "14:00", "mode": "phone",
+        "remote_details": "+358 40 123 4567", "address": "Yliopistonkatu 1, 2. krs",
+        "contact_person": "Vastaanotto", "contact_phone": "+358 40 765 4321"})

@@ -27,11 +27,10 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import gevent.event
-import lxml.html
 from locust import between, constant, task
 from locust.contrib.fasthttp import FastHttpUser
 
-from bench.load.forms import form_data
+from bench.load.forms import booking_data, form_data, meeting_data
 
 INFO = json.loads(open(os.environ["POLKU_LOAD_INFO"], encoding="utf-8").read())  # noqa: SIM115
 WORKERS = itertools.cycle(INFO["workers"])
@@ -138,13 +137,8 @@ class Professional(FastHttpUser):
         page = checked_get(self.client, url, name="record meeting form")
         if page.status_code != 200:
             return
-        document = lxml.html.fromstring(page.text)
         held_on = date.today() - timedelta(days=random.randint(1, 30))  # recorded afterwards, as in real work
-        participants = [box.get("value") for box in document.xpath('//input[@name="participants"]')]
-        data = form_data(page.text, overrides={"outcome": "held", "place": "office", "date": held_on.isoformat(),
-                                               "start_time": "09:00",
-                                               "end_time": "10:00"})
-        data["participants"] = participants  # the pair together: always a valid first meeting
+        data = meeting_data(page.text, held_on=held_on)
         checked_post(self.client, url, name="record meeting", data=data, host=self.host)
 
     @task(1)
@@ -157,10 +151,7 @@ class Professional(FastHttpUser):
         if page.status_code != 200:
             return
         day = date.today() + timedelta(days=random.randint(7, 60))
-        data = form_data(page.text, overrides={
-            "date": day.isoformat(), "start_time": "13:00", "end_time": "14:00", "mode": "phone",
-            "remote_details": "+358 40 123 4567", "address": "Yliopistonkatu 1, 2. krs",
-            "contact_person": "Vastaanotto", "contact_phone": "+358 40 765 4321"})
+        data = booking_data(page.text, day=day)
         checked_post(self.client, url, name="book interpreter", data=data, host=self.host,
                      refusal=NO_INTERPRETER_FOR_LANGUAGE,
                      refusal_name="book interpreter: refused, no interpreter for the language")
