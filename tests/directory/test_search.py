@@ -147,3 +147,28 @@ def test_a_curated_change_is_found_at_once_and_the_old_words_are_gone(directory,
     assert [h.object_id for h in search.search("kaipaukseen").hits] == [service.pk]
     assert service.pk not in [h.object_id for h in search.search("menetyksiin", filters=SearchFilters(
         kinds=("service",))).hits]
+
+
+def test_the_index_names_its_analyser_and_the_rebuild_command_brings_a_changed_one_back_in_line(directory):
+    """The first documents record the analyser that made them; after a change of analyser (Voikko installed
+    or removed later) the search says so, and `polku rebuild_search_index` rebuilds with the current one."""
+    import re
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from polku.directory.models import SearchIndexState
+
+    current = finnish.normaliser_name()
+    assert list(SearchIndexState.objects.values_list("normaliser", flat=True)) == [current]
+    other = "snowball-fallback" if current == "voikko" else "voikko"
+    SearchIndexState.objects.update(normaliser=other)  # as if the index had been built before the change
+    with translation.override("en"):
+        assert any("another word analyser" in notice for notice in search.search("masennus").notices)
+        out = StringIO()
+        call_command("rebuild_search_index", stdout=out)
+        printed = out.getvalue()
+        assert f"it was built with {other}" in printed and f"indexed with {current}" in printed
+        assert int(re.search(r"(\d+) documents", printed).group(1)) == SearchDocument.objects.count() > 0
+        assert not any("another word analyser" in notice for notice in search.search("masennus").notices)
+    assert list(SearchIndexState.objects.values_list("normaliser", flat=True)) == [current]

@@ -154,6 +154,10 @@ def _store(drafts: Sequence[DocumentDraft]) -> None:
                  for document in created])
     SearchLexeme.objects.bulk_create([SearchLexeme(lexeme=lexeme[:100]) for lexeme in sorted(vocabulary)],
                                      ignore_conflicts=True, batch_size=2000)
+    if not SearchIndexState.objects.exists():
+        # The first documents name the analyser that made them, so that a later change of analyser (Voikko
+        # installed afterwards) is noticed by the search instead of silently mixing two kinds of lexemes.
+        SearchIndexState.objects.create(normaliser=finnish.normaliser_name())
 
 
 def _delete_fts(pks: Iterable[int]) -> None:
@@ -364,6 +368,7 @@ def search(text: str, *, filters: SearchFilters | None = None, limit: int = 20, 
     filters = filters or SearchFilters()
     result = SearchResult(hits=[], total=0, normaliser=finnish.normaliser_name())
     if _index_normaliser() not in ("", result.normaliser):
+        # The administrator's command: `polku rebuild_search_index`.
         result.notices.append(_("The search index was built with another word analyser; ask an administrator "
                                 "to rebuild it."))
     words = _parse(text, result)
