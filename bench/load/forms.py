@@ -7,6 +7,10 @@ from datetime import date
 
 import lxml.html
 
+# What the load users type into the directory search (inflected and compound Finnish, a place, a language).
+SEARCH_WORDS = ["masennus", "tulkille", "lapsiperheille", "traumaterapiaan", "päihdeongelmiin", "kriisiapu",
+                "arabiaksi", "Tampere", "vertaistuki", "nuorille"]
+
 
 def form_data(html: str, *, action_contains: str = "", overrides: dict | None = None) -> dict:
     """The values a browser would submit from the page's main POST form, with our answers filled in."""

@@ -30,7 +30,7 @@ import gevent.event
 from locust import between, constant, task
 from locust.contrib.fasthttp import FastHttpUser
 
-from bench.load.forms import booking_data, form_data, meeting_data
+from bench.load.forms import SEARCH_WORDS, booking_data, form_data, meeting_data
 
 INFO = json.loads(open(os.environ["POLKU_LOAD_INFO"], encoding="utf-8").read())  # noqa: SIM115
 WORKERS = itertools.cycle(INFO["workers"])
@@ -40,8 +40,6 @@ MODE = os.environ.get("POLKU_LOAD_MODE", "scenario")
 CEILING_PATHS = {"ceiling": "/_bench/ceiling/", "ceiling-logged-in": "/_bench/ceiling-logged-in/"}
 _logged_in = 0
 ALL_LOGGED_IN = gevent.event.Event()
-SEARCHES = ["masennus", "tulkille", "lapsiperheille", "traumaterapiaan", "päihdeongelmiin", "kriisiapu",
-            "arabiaksi", "Tampere", "vertaistuki", "nuorille"]
 
 
 LOGIN_PATH = "/kirjaudu/"
@@ -126,7 +124,7 @@ class Professional(FastHttpUser):
     def search_directory(self):
         if MODE in CEILING_PATHS:
             return
-        checked_get(self.client, "/hakemisto/", params={"q": random.choice(SEARCHES)}, name="directory search")
+        checked_get(self.client, "/hakemisto/", params={"q": random.choice(SEARCH_WORDS)}, name="directory search")
 
     @task(1)
     def record_meeting(self):

@@ -34,8 +34,6 @@ os.environ.update({"POLKU_ENV": "production", "DJANGO_SETTINGS_MODULE": "bench.l
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("POLKU_VAR_DIR", tempfile.mkdtemp(prefix="polku-page-costs-"))  # collected static files
 
-SEARCHES = ["masennus", "tulkille", "lapsiperheille", "traumaterapiaan", "päihdeongelmiin", "kriisiapu",
-            "arabiaksi", "Tampere", "vertaistuki", "nuorille"]
 
 
 def _calls(client, url: str) -> int:
@@ -56,7 +54,7 @@ def main(requests_per_page: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from bench.load.forms import booking_data, meeting_data
+    from bench.load.forms import SEARCH_WORDS, booking_data, meeting_data
     from bench.table import print_table
     from polku.casework.models import CareTeamMembership
     from polku.core.models import User
@@ -77,7 +75,7 @@ def main(requests_per_page: int) -> None:
         "bare view, logged in": lambda: "/_bench/ceiling-logged-in/",
         "my clients": lambda: "/asiakastyo/",
         "client page": lambda: f"/asiakastyo/{random.choice(clients)}/",
-        "directory search": lambda: f"/hakemisto/?q={random.choice(SEARCHES)}",
+        "directory search": lambda: f"/hakemisto/?q={random.choice(SEARCH_WORDS)}",
         "record-meeting form": lambda: f"/asiakastyo/{random.choice(clients)}/tapaamiset/uusi/",
         "booking form": lambda: f"/tulkkaus/asiakas/{random.choice(clients)}/uusi/",
     }

@@ -62,7 +62,9 @@ def vetted_addresses(host: str, port: int) -> list[str]:
     try:
         addresses = sorted({info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)})
     except (OSError, UnicodeError):
-        raise UnsafeTarget(_("The host name %(host)s does not resolve.") % {"host": host}) from None
+        addresses = []
+    if not addresses:
+        raise UnsafeTarget(_("The host name %(host)s does not resolve.") % {"host": host})
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
         if not ip.is_global or ip.is_multicast:
@@ -76,26 +78,30 @@ def _connect_to_vetted(address: tuple[str, int], timeout=socket._GLOBAL_DEFAULT_
     host, port = address
     if settings.POLKU_WEBHOOK_ALLOW_PRIVATE:
         return socket.create_connection(address, timeout, source_address)
-    last_error: OSError | None = None
-    for ip in vetted_addresses(host, port):
+    *others, last = vetted_addresses(host, port)  # never empty
+    for ip in others:
         try:
             return socket.create_connection((ip, port), timeout, source_address)
-        except OSError as error:  # the next address, as create_connection itself would
-            last_error = error
-    raise last_error or UnsafeTarget(_("The host name %(host)s does not resolve.") % {"host": host})
+        except OSError:  # the next address, as create_connection itself would
+            continue
+    return socket.create_connection((last, port), timeout, source_address)
 
 
-class _VettedHTTPConnection(http.client.HTTPConnection):
+class _Vetted:
+    """Mixed into http.client's connections: the TCP address is pinned; TLS still names self.host (SNI and the
+    certificate check)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._create_connection = _connect_to_vetted
 
 
-class _VettedHTTPSConnection(http.client.HTTPSConnection):
-    # The TLS handshake still names self.host (SNI, certificate check); only the TCP address is pinned.
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._create_connection = _connect_to_vetted
+class _VettedHTTPConnection(_Vetted, http.client.HTTPConnection):
+    pass
+
+
+class _VettedHTTPSConnection(_Vetted, http.client.HTTPSConnection):
+    pass
 
 
 def _through_proxy(request: urllib.request.Request) -> bool:

@@ -191,6 +191,7 @@ def rebuild_index() -> int:
             cursor.execute("DELETE FROM directory_search_fts")
     SearchDocument.objects.all().delete()
     SearchLexeme.objects.all().delete()
+    SearchIndexState.objects.all().delete()  # the first batch stored records this process's normaliser
     count = 0
     for model in (Service, Project, Training, Publication, Expert):
         batch = []
@@ -207,8 +208,6 @@ def rebuild_index() -> int:
     _store([BUILDERS[NetworkMember](org.network_membership) if hasattr(org, "network_membership")
             else BUILDERS[DirectoryOrganisation](org.directory_entry) for org in organisations])
     count += len(organisations)
-    SearchIndexState.objects.all().delete()
-    SearchIndexState.objects.create(normaliser=finnish.normaliser_name())
     return count
 
 
@@ -358,7 +357,7 @@ def _run(words: list[_Word], filters: SearchFilters, *, joiner: str, limit: int,
         return [], cursor.fetchone()[0]
 
 
-def _index_normaliser() -> str:
+def index_normaliser() -> str:
     """Which normaliser built the index ("" before the first rebuild)."""
     return SearchIndexState.objects.values_list("normaliser", flat=True).first() or ""
 
@@ -367,7 +366,7 @@ def search(text: str, *, filters: SearchFilters | None = None, limit: int = 20, 
     """Ranked documents for a query and filters; an empty or one-letter query with no filter is no search."""
     filters = filters or SearchFilters()
     result = SearchResult(hits=[], total=0, normaliser=finnish.normaliser_name())
-    if _index_normaliser() not in ("", result.normaliser):
+    if index_normaliser() not in ("", result.normaliser):
         # The administrator's command: `polku rebuild_search_index`.
         result.notices.append(_("The search index was built with another word analyser; ask an administrator "
                                 "to rebuild it."))

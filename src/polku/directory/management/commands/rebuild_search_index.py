@@ -9,14 +9,14 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from polku.directory import finnish
-from polku.directory.search import _index_normaliser, rebuild_index
+from polku.directory.search import index_normaliser, rebuild_index
 
 
 class Command(BaseCommand):
     help = "Rebuild the directory's search index with this machine's word analyser (Voikko or the fallback)."
 
     def handle(self, *args, **options):
-        before = _index_normaliser() or "(none)"
+        before = index_normaliser() or "(none)"
         self.stdout.write(f"rebuilding the search index with {finnish.normaliser_name()} (it was built with {before})")
         count = rebuild_index()
         self.stdout.write(self.style.SUCCESS(f"{count} documents indexed with {finnish.normaliser_name()}"))
