@@ -9,11 +9,16 @@ Django's test client against the load test's production-profile settings: no net
 the figures say what each page costs the server alone. Queries and calls per request do not depend on the
 machine's load; the milliseconds do (compare trees in the same session). It writes what the scenario writes:
 access-log rows, and the meetings and bookings of the two POST rows.
+
+The process starts as a served one does (polku.wsgi, whose start freezes the startup objects for the garbage
+collector); POLKU_PAGE_COSTS_UNFROZEN=1 skips that, to see what the freeze saves. "GC ms" is the time spent in
+the collector per request, whichever request it lands on.
 """
 
 from __future__ import annotations
 
 import cProfile
+import gc
 import os
 import pstats
 import random
@@ -36,6 +41,27 @@ os.environ.setdefault("POLKU_VAR_DIR", tempfile.mkdtemp(prefix="polku-page-costs
 
 
 
+class _CollectorClock:
+    """Time spent in the garbage collector while active (gc.callbacks)."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def _callback(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+
+    def __enter__(self):
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *_exc):
+        gc.callbacks.remove(self._callback)
+
+
 def _calls(client, url: str) -> int:
     profile = cProfile.Profile()
     profile.enable()
@@ -48,6 +74,8 @@ def main(requests_per_page: int) -> None:
     import django
 
     django.setup()
+    if not os.environ.get("POLKU_PAGE_COSTS_UNFROZEN"):
+        import polku.wsgi  # noqa: F401 -- a served process's start, the freeze included
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
@@ -84,17 +112,19 @@ def main(requests_per_page: int) -> None:
         for _ in range(5):  # warm caches and connections
             client.get(url())
         times, queries = [], []
-        for _ in range(requests_per_page):
-            address = url()
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                response = client.get(address)
-                times.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"page_costs: {address} answered {response.status_code}")
-            queries.append(len(captured.captured_queries))
+        with _CollectorClock() as collector:
+            for _ in range(requests_per_page):
+                address = url()
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(address)
+                    times.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    raise SystemExit(f"page_costs: {address} answered {response.status_code}")
+                queries.append(len(captured.captured_queries))
         calls = statistics.median(_calls(client, url()) for _ in range(5))
-        rows.append([name, f"{statistics.median(times):.1f}", f"{statistics.mean(queries):.1f}",
+        rows.append([name, f"{statistics.median(times):.1f}", f"{statistics.mean(times):.1f}",
+                     f"{collector.seconds * 1000 / requests_per_page:.2f}", f"{statistics.mean(queries):.1f}",
                      f"{calls / 1000:.1f} k"])
     # The two saves of the scenario, each filled from its form as the load users fill it. The booking service
     # refuses a language that the demo centre lacks (the form again, with that error): counted apart.
@@ -121,10 +151,11 @@ def main(requests_per_page: int) -> None:
                 times = [t for t, _ in measured[status]]
                 queries = [q for _, q in measured[status]]
                 rows.append([f"{name}, {label} ({len(times)})", f"{statistics.median(times):.1f}",
-                             f"{statistics.mean(queries):.1f}", "—"])
+                             f"{statistics.mean(times):.1f}", "—", f"{statistics.mean(queries):.1f}", "—"])
     print(f"{connection.vendor} {connection.settings_dict['NAME']}, worker {worker.username} "
           f"({len(clients)} clients), {requests_per_page} requests per page")
-    print_table(["page", "median ms", "queries", "Python calls"], rows)
+    print(f"startup objects frozen for the collector: {gc.get_freeze_count()}")
+    print_table(["page", "median ms", "mean ms", "GC ms", "queries", "Python calls"], rows)
     if os.environ.get("POLKU_PAGE_QUERIES"):  # the SQL of one request to the page named there
         with CaptureQueriesContext(connection) as captured:
             client.get(pages[os.environ["POLKU_PAGE_QUERIES"]]())
