@@ -22,9 +22,14 @@ class ConfigError(Exception):
     """A setting from the environment is missing or malformed; str() is one line naming it."""
 
 
-def database_from_env() -> dict:
-    """DATABASES['default'] from DATABASE_URL; an embedded SQLite file under var/ when unset."""
+def database_from_env(*, production: bool = False) -> dict:
+    """DATABASES['default'] from DATABASE_URL; an embedded SQLite file under var/ when unset, outside production.
+
+    Production must name its database: falling back to a file next to the code would start a server on an
+    empty database that nobody backs up, and say nothing."""
     raw = os.environ.get("DATABASE_URL", "").strip()
+    if not raw and production:
+        raise ConfigError("DATABASE_URL must be set when POLKU_ENV=production (postgres://user@host:port/name)")
     if not raw:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "polku.sqlite3")}
@@ -85,3 +90,47 @@ def list_from_env(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def _value(name: str) -> str | None:
+    """The variable's value, or None when unset or empty (an empty `NAME=` in an env file means "not set")."""
+    raw = os.environ.get(name, "").strip()
+    return raw or None
+
+
+def is_set(name: str) -> bool:
+    return _value(name) is not None
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def flag_from_env(name: str, default: bool) -> bool:
+    """An on/off setting. Anything but the words for on and off is refused: before, a value such as
+    SECURE_SSL_REDIRECT=true (not "1") silently turned a protection off."""
+    raw = _value(name)
+    if raw is None:
+        return default
+    if raw.lower() in TRUE_WORDS:
+        return True
+    if raw.lower() in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name} must be 1 or 0 (also true/false, yes/no, on/off), got {raw!r}")
+
+
+def number_from_env(name: str, default: float, *, minimum: float, maximum: float | None = None,
+                    whole: bool = True) -> float:
+    """A number within limits; one line naming the variable otherwise."""
+    raw = _value(name)
+    if raw is None:
+        return default
+    kind = "a whole number" if whole else "a number"
+    try:
+        value = int(raw) if whole else float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be {kind}, got {raw!r}") from None
+    if value < minimum or (maximum is not None and value > maximum) or value != value:  # NaN
+        limits = f"from {minimum:g} to {maximum:g}" if maximum is not None else f"at least {minimum:g}"
+        raise ConfigError(f"{name} must be {kind} {limits}, got {raw!r}")
+    return value

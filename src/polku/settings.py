@@ -9,7 +9,7 @@ from polku import config
 BASE_DIR = Path(__file__).resolve().parent
 PRODUCTION = config.is_production()
 SECRET_KEY = config.secret_key_from_env(production=PRODUCTION)
-DEBUG = False if PRODUCTION else config.list_from_env("DEBUG", ["0"])[0] in ("1", "true", "yes")
+DEBUG = False if PRODUCTION else config.flag_from_env("DEBUG", False)
 TESTING = config.is_test()
 ALLOWED_HOSTS = config.list_from_env("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -91,7 +91,7 @@ TEMPLATES = [
 # Django's form renderer with <select> built in Python (same markup; long option lists were a hot spot).
 FORM_RENDERER = "polku.core.form_renderer.PolkuFormRenderer"
 
-DATABASES = {"default": config.database_from_env()}
+DATABASES = {"default": config.database_from_env(production=PRODUCTION)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -181,14 +181,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 POLKU_BREAK_THE_GLASS_HOURS = 4
 
 # --- Security (ASVS level 2; docs/security/threat-model.md) ------------------------------------------
-def _flag(name: str, default: bool) -> bool:
-    return config.list_from_env(name, ["1" if default else "0"])[0].lower() in ("1", "true", "yes")
-
-
 # Two-factor login for every role that sees client data: on in production, demo and development, off in
 # the test profile so that tests which are not about login can use force_login (the security tests turn
 # it on). Production refuses to start without it.
-POLKU_REQUIRE_TWO_FACTOR = _flag("POLKU_REQUIRE_TWO_FACTOR", not TESTING)
+POLKU_REQUIRE_TWO_FACTOR = config.flag_from_env("POLKU_REQUIRE_TWO_FACTOR", not TESTING)
 if PRODUCTION and not POLKU_REQUIRE_TWO_FACTOR:
     raise config.ConfigError("POLKU_REQUIRE_TWO_FACTOR cannot be turned off when POLKU_ENV=production")
 # Demo profile only: demo users have an authenticator with a published key, and the verification page
@@ -200,14 +196,20 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Sessions end after 30 minutes without requests and 10 hours after login, whichever comes first (ASVS
 # 3.3.2); break-the-glass and exports need the password again if it was proven over 15 minutes ago.
-POLKU_SESSION_IDLE_MINUTES = int(config.list_from_env("POLKU_SESSION_IDLE_MINUTES", ["30"])[0])
-POLKU_SESSION_ABSOLUTE_HOURS = float(config.list_from_env("POLKU_SESSION_ABSOLUTE_HOURS", ["10"])[0])
-POLKU_REAUTH_MINUTES = int(config.list_from_env("POLKU_REAUTH_MINUTES", ["15"])[0])
+POLKU_SESSION_IDLE_MINUTES = int(config.number_from_env("POLKU_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60))
+POLKU_SESSION_ABSOLUTE_HOURS = config.number_from_env("POLKU_SESSION_ABSOLUTE_HOURS", 10, minimum=0.25, maximum=7 * 24,
+                                                      whole=False)
+POLKU_REAUTH_MINUTES = int(config.number_from_env("POLKU_REAUTH_MINUTES", 15, minimum=1, maximum=24 * 60))
 # Webhook receivers (polku.api.webhook_targets, SSRF guard): production sends over HTTPS to public addresses
 # only; an on-premises receiver in the deployment's own network needs these set to 1 explicitly.
-POLKU_WEBHOOK_ALLOW_HTTP = config.list_from_env("POLKU_WEBHOOK_ALLOW_HTTP", ["0" if PRODUCTION else "1"])[0] == "1"
-POLKU_WEBHOOK_ALLOW_PRIVATE = config.list_from_env("POLKU_WEBHOOK_ALLOW_PRIVATE",
-                                                   ["0" if PRODUCTION else "1"])[0] == "1"
+POLKU_WEBHOOK_ALLOW_HTTP = config.flag_from_env("POLKU_WEBHOOK_ALLOW_HTTP", not PRODUCTION)
+POLKU_WEBHOOK_ALLOW_PRIVATE = config.flag_from_env("POLKU_WEBHOOK_ALLOW_PRIVATE", not PRODUCTION)
+# Reverse proxies in front of Polku that each append the address they received from to X-Forwarded-For (0: none,
+# the header is ignored). The client's address, for the access log and the login lockout, is then read from
+# that header's last N entries (polku.core.proxies; polku.wsgi applies it). Production's deploy check asks
+# for it to be set, as 0 or a count, because the right value depends on the deployment.
+POLKU_TRUSTED_PROXIES = int(config.number_from_env("POLKU_TRUSTED_PROXIES", 0, minimum=0, maximum=5))
+POLKU_TRUSTED_PROXIES_SET = config.is_set("POLKU_TRUSTED_PROXIES")
 SESSION_COOKIE_AGE = int(POLKU_SESSION_ABSOLUTE_HOURS * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -241,7 +243,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = config.list_from_env("SECURE_SSL_REDIRECT", ["1"])[0] == "1"
+    SECURE_SSL_REDIRECT = config.flag_from_env("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

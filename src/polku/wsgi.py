@@ -1,11 +1,15 @@
 import gc
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver, reverse
 
+from polku.core.proxies import behind_trusted_proxies
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "polku.settings")
 application = get_wsgi_application()
+application = behind_trusted_proxies(application, settings.POLKU_TRUSTED_PROXIES)
 
 
 def freeze_startup_objects() -> int:
@@ -15,8 +19,9 @@ def freeze_startup_objects() -> int:
     Why: a served process holds about a quarter of a million long-lived objects (modules, classes, URL patterns)
     that never become garbage, and each full collection walked all of them: about 0.1 s on our machines, landing
     on whichever request happened to trigger it, every few dozen requests (bench/load/page_costs.py counts it).
-    Frozen objects are skipped by the collector; the pages' own garbage is still collected as before. Under a
-    forking server it also keeps the pages shared between workers from being copied by the collector's writes.
+    Frozen objects are skipped by the collector; the pages' own garbage is still collected as before. (Each
+    gunicorn worker loads the application itself, after the fork, unless it runs with --preload; so this is
+    about the pauses, not about memory shared between workers.)
     """
     resolver = get_resolver()
     resolver.url_patterns  # noqa: B018 -- the import of every view module is the point

@@ -41,16 +41,72 @@ def test_postgres_url_is_parsed(monkeypatch):
         "django.db.backends.postgresql", "polku", 5432)
 
 
+PRODUCTION = {"POLKU_ENV": "production", "SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
+              "ALLOWED_HOSTS": "polku.example.fi", "DATABASE_URL": "postgres://polku@127.0.0.1:5432/polku"}
+
+
 def test_production_profile_passes_the_deploy_check():
-    result = run_polku("check", "--deploy", "--fail-level", "WARNING", POLKU_ENV="production",
-                       SECRET_KEY="k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
-                       ALLOWED_HOSTS="polku.example.fi")
+    result = run_polku("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, POLKU_TRUSTED_PROXIES="1")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
+def test_the_deploy_check_asks_production_how_many_proxies_stand_in_front_of_it():
+    environment = {k: v for k, v in PRODUCTION.items()}
+    result = run_polku("check", "--deploy", "--fail-level", "WARNING", **environment)
+    assert result.returncode != 0
+    assert "polku.W001" in result.stderr and "POLKU_TRUSTED_PROXIES" in result.stderr
+    # Zero is an answer: clients connect to Polku directly.
+    assert run_polku("check", "--deploy", "--fail-level", "WARNING", **environment,
+                     POLKU_TRUSTED_PROXIES="0").returncode == 0
+
+
+def test_production_without_a_database_url_is_refused_in_one_line():
+    result = run_polku("check", **(PRODUCTION | {"DATABASE_URL": ""}))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "polku: configuration error: DATABASE_URL must be set when POLKU_ENV=production "
+        "(postgres://user@host:port/name)"]
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("POLKU_SESSION_IDLE_MINUTES", "abc", "POLKU_SESSION_IDLE_MINUTES must be a whole number, got 'abc'"),
+    ("POLKU_SESSION_IDLE_MINUTES", "0", "POLKU_SESSION_IDLE_MINUTES must be a whole number from 1 to 1440, got '0'"),
+    ("POLKU_SESSION_ABSOLUTE_HOURS", "inf", "POLKU_SESSION_ABSOLUTE_HOURS must be a number from 0.25 to 168, "
+                                            "got 'inf'"),
+    ("POLKU_SESSION_ABSOLUTE_HOURS", "nan", "POLKU_SESSION_ABSOLUTE_HOURS must be a number from 0.25 to 168, "
+                                            "got 'nan'"),
+    ("POLKU_REAUTH_MINUTES", "1.5", "POLKU_REAUTH_MINUTES must be a whole number, got '1.5'"),
+    ("POLKU_TRUSTED_PROXIES", "-1", "POLKU_TRUSTED_PROXIES must be a whole number from 0 to 5, got '-1'"),
+    ("SECURE_SSL_REDIRECT", "ture", "SECURE_SSL_REDIRECT must be 1 or 0 (also true/false, yes/no, on/off), "
+                                    "got 'ture'"),
+    ("POLKU_REQUIRE_TWO_FACTOR", "maybe", "POLKU_REQUIRE_TWO_FACTOR must be 1 or 0 (also true/false, yes/no, "
+                                          "on/off), got 'maybe'"),
+])
+def test_a_malformed_number_or_switch_is_refused_in_one_line_naming_the_variable(name, value, message):
+    result = run_polku("check", **(PRODUCTION | {"POLKU_TRUSTED_PROXIES": "1", name: value}))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [f"polku: configuration error: {message}"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [("true", True), ("On", True), ("1", True), ("no", False),
+                                                 ("0", False), ("", True), (None, True)])
+def test_switches_take_the_usual_words_and_an_empty_value_means_the_default(monkeypatch, value, expected):
+    # Before, SECURE_SSL_REDIRECT=true (not "1") turned the redirect off, and an empty value crashed.
+    if value is None:
+        monkeypatch.delenv("SECURE_SSL_REDIRECT", raising=False)
+    else:
+        monkeypatch.setenv("SECURE_SSL_REDIRECT", value)
+    assert config.flag_from_env("SECURE_SSL_REDIRECT", True) is expected
+
+
+def test_an_empty_number_means_the_default(monkeypatch):
+    monkeypatch.setenv("POLKU_SESSION_IDLE_MINUTES", " ")
+    assert config.number_from_env("POLKU_SESSION_IDLE_MINUTES", 30, minimum=1) == 30
+
+
 def test_production_without_a_secret_key_is_refused_in_one_line():
-    result = run_polku("check", POLKU_ENV="production", SECRET_KEY="", ALLOWED_HOSTS="polku.example.fi")
+    result = run_polku("check", **(PRODUCTION | {"SECRET_KEY": ""}))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "polku: configuration error: SECRET_KEY must be set when POLKU_ENV=production"]

@@ -10,4 +10,4 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Connects the login-time receiver before any login, also a test client's force_login before
         # the first request has loaded the middleware.
-        from polku.core import auth_middleware  # noqa: F401
+        from polku.core import auth_middleware, checks  # noqa: F401 -- checks: the deploy checks register

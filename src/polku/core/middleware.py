@@ -52,7 +52,8 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy sets it.
+        # REMOTE_ADDR only: behind trusted proxies polku.wsgi has set it from X-Forwarded-For (core.proxies);
+        # the header itself is client-controlled.
         token = set_request_meta(RequestMeta(client_ip=request.META.get("REMOTE_ADDR") or None,
                                              path=request.path))
         try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from polku.config import ConfigError
+from polku.config import ConfigError, flag_from_env
 
 REQUIRED = ("POLKU_OIDC_ISSUER", "POLKU_OIDC_CLIENT_ID", "POLKU_OIDC_CLIENT_SECRET",
             "POLKU_OIDC_AUTHORIZATION_ENDPOINT", "POLKU_OIDC_TOKEN_ENDPOINT", "POLKU_OIDC_JWKS_ENDPOINT",
@@ -41,13 +41,6 @@ class OIDCConfig:
 
 def _get(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
-
-
-def _flag(name: str, default: bool) -> bool:
-    value = _get(name, "1" if default else "0").lower()
-    if value not in ("1", "true", "yes", "0", "false", "no"):
-        raise ConfigError(f"{name} must be 1 or 0, got {value!r}")
-    return value in ("1", "true", "yes")
 
 
 def oidc_config_from_env(*, production: bool) -> OIDCConfig | None:
@@ -81,7 +74,7 @@ def oidc_config_from_env(*, production: bool) -> OIDCConfig | None:
         userinfo_endpoint=endpoints["POLKU_OIDC_USERINFO_ENDPOINT"],
         end_session_endpoint=endpoints["POLKU_OIDC_END_SESSION_ENDPOINT"],
         organisation_id=int(organisation), provider_name=_get("POLKU_OIDC_PROVIDER_NAME"),
-        sign_algorithm=algorithm, accept_idp_mfa=_flag("POLKU_OIDC_ACCEPT_IDP_MFA", True),
+        sign_algorithm=algorithm, accept_idp_mfa=flag_from_env("POLKU_OIDC_ACCEPT_IDP_MFA", True),
         mfa_acr_values=tuple(part.strip() for part in _get("POLKU_OIDC_MFA_ACR_VALUES").split() if part.strip()),
-        require_email_verified=_flag("POLKU_OIDC_REQUIRE_EMAIL_VERIFIED", True),
+        require_email_verified=flag_from_env("POLKU_OIDC_REQUIRE_EMAIL_VERIFIED", True),
     )

@@ -22,7 +22,7 @@ def capability_statement(*, base: str) -> dict[str, Any]:
         params = [{"name": param, "type": kind} for param, kind in sorted(handler.search_params.items())]
         params += [{"name": "_count", "type": "number"},
                    {"name": "_offset", "type": "number",
-                    "documentation": "Paging offset, as the Bundle's next link carries it."}]
+                    "documentation": "Paging offset (0 to 1 000 000), as the Bundle's next link carries it."}]
         resources.append({"type": name, "interaction": interactions, "versioning": "no-version",
                           "readHistory": False, "updateCreate": False, "conditionalCreate": False,
                           "searchParam": params})

@@ -18,6 +18,9 @@ from polku.api.fhir.outcome import FhirError
 
 DEFAULT_COUNT = 20
 MAX_COUNT = 100
+# Deeper than any result set Polku holds, and far inside the databases' 64-bit integers (a larger offset
+# reached the database and came back as a server error).
+MAX_OFFSET = 1_000_000
 # Parameters every search accepts; `lang` is consumed by the language middleware (the diagnostics' language).
 COMMON = ("_count", "_offset", "_format", "lang")
 _DATE = re.compile(r"^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(\d{4})(-\d{2})?(-\d{2})?(T.*)?$")
@@ -65,7 +68,7 @@ def parse_params(query: QueryDict, *, supported: Iterable[str]) -> Params:
     values = {name: [v for v in query.getlist(name) if v != ""] for name in query if name not in COMMON}
     return Params(values={k: v for k, v in values.items() if v},
                   count=_int(query, "_count", DEFAULT_COUNT, low=0, high=MAX_COUNT),
-                  offset=_int(query, "_offset", 0, low=0))
+                  offset=_int(query, "_offset", 0, low=0, high=MAX_OFFSET))
 
 
 def bad_value(name: str, value: str) -> FhirError:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from polku.casework.models import Client
 from polku.core import two_factor
 from polku.core.models import User
+from polku.core.production_guard import refuse_in_production
 from polku.core.services import load_areas
 from polku.demo.organisations import DEMO_PASSWORD, create_demo_users, load_demo_organisations
 from polku.demo.simulator import simulate_caseload
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--addrport", default="127.0.0.1:8000")
 
     def handle(self, *args, **options):
+        refuse_in_production("demo")
         self.stdout.write("Migrating the database ...")
         call_command("migrate", verbosity=0)
         result = load_areas()

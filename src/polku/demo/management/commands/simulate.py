@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from polku.core.errors import DomainError
+from polku.core.production_guard import refuse_in_production
 from polku.demo.simulator import DEFAULT_UNTIL, MAX_CLIENTS, simulate_caseload
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, **options):
+        refuse_in_production("simulate")
         clients = _integer(options["clients"], "--clients")
         seed = _integer(options["seed"], "--seed")
         teams = None if options["teams"] is None else _integer(options["teams"], "--teams")

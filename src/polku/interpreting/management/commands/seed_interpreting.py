@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from polku.core.models import Organisation, User
+from polku.core.production_guard import refuse_in_production
 from polku.interpreting.demo import seed_interpreting_demo
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20260101)
 
     def handle(self, *args, organisation, user, start=None, seed=20260101, **options):
+        refuse_in_production("seed_interpreting")
         org = Organisation.objects.filter(name=organisation).first()
         actor = User.objects.filter(username=user).first()
         if org is None or actor is None:
