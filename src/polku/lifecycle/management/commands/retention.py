@@ -1,7 +1,8 @@
 """`polku retention plan|show|approve|reject|apply`: the retention job from the command line (or a scheduler).
 
-`plan` can run unattended (the planner is then "the scheduled job"); approving and applying always name
-the data controller with --by, and the approver must not be the planner.
+`plan` can run unattended (the planner is then "the scheduled job"); approving and rejecting always name
+the data controller with --by, and the approver must not be the planner. `apply` removes only what a
+controller approved, so it may run unattended too (--by optional; when given, it must be a data controller).
 """
 
 from __future__ import annotations
