@@ -56,8 +56,8 @@ def main(out: str) -> None:
                                period_start=date(2026, 8, 1), seed=20260101)
         # Planner statistics and a vacuumed heap for the freshly loaded tables, as a production database has
         # them once autovacuum has passed: without VACUUM the first reads of every page set its rows' hint
-        # bits (writes) and index-only scans visit the heap, so a run right after the fill measured the
-        # fill's aftermath (session 6: realistic p95 310 ms right after the fill).
+        # bits (writes) and index-only scans visit the heap, so a run right after the fill would measure the
+        # fill's aftermath.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE)")
     _production_passwords(User)
