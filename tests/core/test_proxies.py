@@ -12,6 +12,8 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client as DjangoClient
 from werkzeug.test import Client
 
@@ -20,6 +22,17 @@ from polku.core.proxies import behind_trusted_proxies
 from tests.factories import add_to_care_team, make_client
 
 PROXY = "10.0.0.2"  # the last proxy, as the server sees it
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transactions_connection():
+    """A served request closes the database connection when it ends; here that connection holds the test's
+    transaction, so the requests leave it open, as Django's own test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _browser(proxies: int) -> Client:
