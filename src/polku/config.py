@@ -121,7 +121,7 @@ def flag_from_env(name: str, default: bool) -> bool:
 
 def number_from_env(name: str, default: float, *, minimum: float, maximum: float | None = None,
                     whole: bool = True) -> float:
-    """A number within limits; one line naming the variable otherwise."""
+    """A number within limits (an int when `whole`); one line naming the variable otherwise."""
     raw = _value(name)
     if raw is None:
         return default

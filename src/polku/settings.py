@@ -196,10 +196,10 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Sessions end after 30 minutes without requests and 10 hours after login, whichever comes first (ASVS
 # 3.3.2); break-the-glass and exports need the password again if it was proven over 15 minutes ago.
-POLKU_SESSION_IDLE_MINUTES = int(config.number_from_env("POLKU_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60))
+POLKU_SESSION_IDLE_MINUTES = config.number_from_env("POLKU_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
 POLKU_SESSION_ABSOLUTE_HOURS = config.number_from_env("POLKU_SESSION_ABSOLUTE_HOURS", 10, minimum=0.25, maximum=7 * 24,
                                                       whole=False)
-POLKU_REAUTH_MINUTES = int(config.number_from_env("POLKU_REAUTH_MINUTES", 15, minimum=1, maximum=24 * 60))
+POLKU_REAUTH_MINUTES = config.number_from_env("POLKU_REAUTH_MINUTES", 15, minimum=1, maximum=24 * 60)
 # Webhook receivers (polku.api.webhook_targets, SSRF guard): production sends over HTTPS to public addresses
 # only; an on-premises receiver in the deployment's own network needs these set to 1 explicitly.
 POLKU_WEBHOOK_ALLOW_HTTP = config.flag_from_env("POLKU_WEBHOOK_ALLOW_HTTP", not PRODUCTION)
@@ -208,7 +208,7 @@ POLKU_WEBHOOK_ALLOW_PRIVATE = config.flag_from_env("POLKU_WEBHOOK_ALLOW_PRIVATE"
 # the header is ignored). The client's address, for the access log and the login lockout, is then read from
 # that header's last N entries (polku.core.proxies; polku.wsgi applies it). Production's deploy check asks
 # for it to be set, as 0 or a count, because the right value depends on the deployment.
-POLKU_TRUSTED_PROXIES = int(config.number_from_env("POLKU_TRUSTED_PROXIES", 0, minimum=0, maximum=5))
+POLKU_TRUSTED_PROXIES = config.number_from_env("POLKU_TRUSTED_PROXIES", 0, minimum=0, maximum=5)
 POLKU_TRUSTED_PROXIES_SET = config.is_set("POLKU_TRUSTED_PROXIES")
 SESSION_COOKIE_AGE = int(POLKU_SESSION_ABSOLUTE_HOURS * 3600)
 SESSION_COOKIE_HTTPONLY = True
