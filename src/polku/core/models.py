@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from polku.core.business_id import validate_business_id
 from polku.core.roles import PERMISSIONS, CoordinatorScope, Profession, Role
 
 
@@ -119,13 +120,18 @@ class Organisation(models.Model):
     home_area = models.ForeignKey(
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations"
     )
-    business_id = models.CharField(_("business ID"), max_length=9, blank=True)  # Y-tunnus
+    business_id = models.CharField(_("business ID"), max_length=9, blank=True,  # Y-tunnus
+                                   validators=[validate_business_id])
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["name", "parent"], name="organisation_unique_name_in_parent"),
+            # NULLs are distinct in a unique index (PostgreSQL and SQLite alike), so the constraint above
+            # lets two top-level organisations share a name; this one closes that gap.
+            models.UniqueConstraint(fields=["name"], condition=Q(parent__isnull=True),
+                                    name="organisation_unique_top_level_name"),
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="organisation_not_own_parent"),
         ]
 

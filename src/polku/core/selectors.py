@@ -1,14 +1,15 @@
-"""Reads for the core app: the access and disclosure logs for the data controller."""
+"""Reads for the core app: the access and disclosure logs for the data controller; organisations and areas."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from polku.core.errors import AccessDenied
-from polku.core.models import AccessLog, BreakTheGlassGrant, DisclosureLog, User
+from polku.core.errors import AccessDenied, DomainError
+from polku.core.models import AccessLog, Area, BreakTheGlassGrant, DisclosureLog, Organisation, User
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,45 @@ def list_unreviewed_break_the_glass(*, viewer: User) -> QuerySet[BreakTheGlassGr
     _require_log_reviewer(viewer)
     return BreakTheGlassGrant.objects.filter(reviewed_at__isnull=True).select_related("user").order_by(
         "granted_at")
+
+
+def list_organisations() -> QuerySet[Organisation]:
+    """Every organisation with its parent, home area and number of users, by name."""
+    return (Organisation.objects.select_related("parent", "home_area")
+            .annotate(user_count=Count("users")).order_by("name", "pk"))
+
+
+def get_organisation_by_name(*, name: str, field: str = "organisation") -> Organisation:
+    """The one organisation with exactly this name; the same name under two parents is ambiguous, not a guess."""
+    matches = list(Organisation.objects.filter(name=name)[:2])
+    if not matches:
+        raise DomainError("organisation_not_found", _("There is no organisation named “%(name)s”.") % {"name": name},
+                          field=field)
+    if len(matches) > 1:
+        raise DomainError("organisation_name_ambiguous",
+                          _("Several organisations are named “%(name)s” (under different parents); give one of "
+                            "them another name first.") % {"name": name}, field=field)
+    return matches[0]
+
+
+def get_area_by_code_or_name(*, value: str, field: str = "home_area") -> Area:
+    """The area whose code (e.g. "VS", "HEL") or Finnish or Swedish name or short name is the value.
+
+    Compared case-insensitively in Python: the table has 23 rows, and SQLite's case-insensitive match knows
+    only ASCII, so "åland" would find Åland on PostgreSQL but not in the demo database.
+    """
+    wanted = value.strip().casefold()
+    areas = list(Area.objects.all())
+    if not areas:
+        raise DomainError("areas_not_loaded", _("No areas are loaded yet; run “polku load_areas” first."),
+                          field=field)
+    matches = [area for area in areas if wanted in {text.casefold() for text in (
+        area.code, area.name_fi, area.name_sv, area.short_name_fi, area.short_name_sv) if text}]
+    if not matches:
+        codes = ", ".join(sorted(area.code for area in areas))
+        raise DomainError("area_not_found", _("There is no area “%(value)s”; give an area code (%(codes)s) or the "
+                                              "area's name.") % {"value": value, "codes": codes}, field=field)
+    if len(matches) > 1:
+        raise DomainError("area_ambiguous", _("“%(value)s” names several areas; give the area code.")
+                          % {"value": value}, field=field)
+    return matches[0]

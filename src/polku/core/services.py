@@ -1,4 +1,4 @@
-"""Writes for the core app: reference areas, role groups, users."""
+"""Writes for the core app: reference areas, role groups, users, organisations."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from polku.core.business_id import MESSAGES as BUSINESS_ID_MESSAGES
+from polku.core.business_id import business_id_problem
 from polku.core.errors import DomainError
 from polku.core.models import (
     Area,
@@ -156,3 +158,62 @@ def get_or_create_organisation(*, name: str, type: OrganisationType | str, paren
                   "name_en": name_en},
     )
     return organisation
+
+
+@transaction.atomic
+def create_organisation(*, name: str, type: OrganisationType | str, parent: Organisation | None = None,
+                        home_area: Area | None = None, business_id: str = "", name_sv: str = "",
+                        name_en: str = "") -> Organisation:
+    """Create an organisation; its name is unique under its parent (top-level names are unique too)."""
+    names = {field: _organisation_name(value, field=field, required=field == "name")
+             for field, value in (("name", name), ("name_sv", name_sv), ("name_en", name_en))}
+    if type not in OrganisationType.values:
+        raise DomainError("organisation_type_unknown",
+                          _("“%(value)s” is not an organisation type; choose one of: %(choices)s.")
+                          % {"value": type, "choices": ", ".join(OrganisationType.values)}, field="type")
+    business_id = business_id.strip()
+    problem = business_id_problem(business_id) if business_id else None
+    if problem is not None:
+        raise DomainError(f"business_id_{problem}", BUSINESS_ID_MESSAGES[problem], field="business_id")
+    organisation = Organisation(**names, type=OrganisationType(type).value, parent=parent, home_area=home_area,
+                                business_id=business_id)
+    _save_with_unique_name(organisation)
+    return organisation
+
+
+@transaction.atomic
+def rename_organisation(*, organisation: Organisation, name: str) -> Organisation:
+    """Give an organisation another name, unique under its parent; users and children stay attached by id."""
+    organisation.name = _organisation_name(name, field="name", required=True)
+    _save_with_unique_name(organisation)
+    return organisation
+
+
+def _organisation_name(value: str, *, field: str, required: bool = False) -> str:
+    name = value.strip()
+    if required and not name:
+        raise DomainError("organisation_name_required", _("Give the organisation a name."), field=field)
+    limit = Organisation._meta.get_field(field).max_length
+    if len(name) > limit:
+        raise DomainError("organisation_name_too_long",
+                          _("A name is at most %(limit)d characters long; this one has %(length)d.")
+                          % {"limit": limit, "length": len(name)}, field=field)
+    return name
+
+
+def _save_with_unique_name(organisation: Organisation) -> None:
+    # No look-before-you-leap: the unique constraints decide, so two operators adding the same name at once
+    # get the same clear error. The savepoint keeps the caller's transaction usable after the refusal.
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:
+        taken = Organisation.objects.filter(name=organisation.name, parent=organisation.parent)
+        if not taken.exclude(pk=organisation.pk).exists():
+            raise  # another constraint refused the row; not a name clash, so not this message
+        if organisation.parent is None:
+            message = _("There is already a top-level organisation named “%(name)s”.") % {"name": organisation.name}
+        else:
+            message = (_("“%(parent)s” already has an organisation named “%(name)s”.")
+                       % {"parent": organisation.parent.name, "name": organisation.name})
+        raise DomainError("organisation_name_taken", message, field="name") from None

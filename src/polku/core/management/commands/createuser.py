@@ -3,8 +3,8 @@ import getpass
 from django.core.management.base import BaseCommand, CommandError
 
 from polku.core.errors import DomainError
-from polku.core.models import Organisation
 from polku.core.roles import Profession, Role
+from polku.core.selectors import get_organisation_by_name
 from polku.core.services import create_user
 
 
@@ -24,9 +24,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         organisation = None
         if options["organisation"]:
-            organisation = Organisation.objects.filter(name=options["organisation"]).first()
-            if organisation is None:
-                raise CommandError(f"--organisation: no organisation named {options['organisation']!r}")
+            try:  # the same name under two parents is refused as ambiguous, never a guess
+                organisation = get_organisation_by_name(name=options["organisation"], field="--organisation")
+            except DomainError as exc:
+                raise CommandError(f"{exc.field}: {exc.message}") from None
         password = options["password"] or getpass.getpass("Password: ")
         try:
             user = create_user(username=options["username"], password=password, role=options["role"],
