@@ -56,7 +56,7 @@ bench: venv
 	POLKU_ENV=test $(BIN)/python -m bench
 
 lint: venv
-	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff check src tests bench tools deploy
 
 # Security review aids (docs/security/findings.md): bandit fails on high-severity findings (medium ones are
 # reviewed and justified in the findings document); pip-audit --strict fails on a known vulnerability and
@@ -75,7 +75,7 @@ audit: venv
 	$(BIN)/python tools/audit.py $(if $(ADVISORIES),--advisories $(ADVISORIES))
 
 format: venv
-	$(BIN)/ruff format src tests bench tools
+	$(BIN)/ruff format src tests bench tools deploy
 
 # Regenerate translation catalogues and compile them (msgfmt from gettext).
 messages: venv

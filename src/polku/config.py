@@ -13,7 +13,8 @@ from pathlib import Path
 import dj_database_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(os.environ.get("POLKU_VAR_DIR", PROJECT_ROOT / "var"))
+# Outside production the default is var/ beside the checkout; production must name it (var_dir_is_declared).
+VAR_DIR = Path(os.environ.get("POLKU_VAR_DIR", "").strip() or PROJECT_ROOT / "var")
 
 SUPPORTED_DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
 
@@ -85,6 +86,22 @@ def secret_key_from_env(*, production: bool) -> str:
     return key
 
 
+def var_dir_is_declared(*, production: bool) -> None:
+    """Production names its data folder with an absolute path; raises ConfigError otherwise.
+
+    Why: the default is derived from where this file is, which after a normal (non-editable) install is
+    inside the Python environment: production's outbox, reports, research extracts and consultation
+    attachments would land there, where an upgrade may replace them and no backup looks."""
+    raw = _value("POLKU_VAR_DIR")
+    if not production:
+        return
+    if raw is None:
+        raise ConfigError("POLKU_VAR_DIR must be set when POLKU_ENV=production (an absolute path such as "
+                          "/var/lib/polku)")
+    if not Path(raw).is_absolute():
+        raise ConfigError(f"POLKU_VAR_DIR must be an absolute path, got {raw!r}")
+
+
 def list_from_env(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -96,6 +113,10 @@ def _value(name: str) -> str | None:
     """The variable's value, or None when unset or empty (an empty `NAME=` in an env file means "not set")."""
     raw = os.environ.get(name, "").strip()
     return raw or None
+
+
+def text_from_env(name: str, default: str = "") -> str:
+    return _value(name) or default
 
 
 def is_set(name: str) -> bool:
@@ -119,6 +140,16 @@ def flag_from_env(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be 1 or 0 (also true/false, yes/no, on/off), got {raw!r}")
 
 
+def choice_from_env(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of a few words (case-insensitive); one line listing them otherwise."""
+    raw = _value(name)
+    if raw is None:
+        return default
+    if raw.lower() not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw.lower()
+
+
 def number_from_env(name: str, default: float, *, minimum: float, maximum: float | None = None,
                     whole: bool = True) -> float:
     """A number within limits (an int when `whole`); one line naming the variable otherwise."""
@@ -134,3 +165,28 @@ def number_from_env(name: str, default: float, *, minimum: float, maximum: float
         limits = f"from {minimum:g} to {maximum:g}" if maximum is not None else f"at least {minimum:g}"
         raise ConfigError(f"{name} must be {kind} {limits}, got {raw!r}")
     return value
+
+
+def mapping_from_env(name: str, *, minimum: int, maximum: int) -> dict[str, int]:
+    """`key=number,key=number` into a dict of whole numbers within limits; empty or unset is {}.
+
+    Which keys are meaningful is for the code that reads the setting to check (a system check), because
+    settings cannot import the apps."""
+    raw = _value(name)
+    if raw is None:
+        return {}
+    mapping: dict[str, int] = {}
+    for part in raw.split(","):
+        key, sep, number = (piece.strip() for piece in part.partition("="))
+        if not sep or not key:
+            raise ConfigError(f"{name} must be a list of name=number pairs separated by commas, got {part.strip()!r}")
+        if key in mapping:
+            raise ConfigError(f"{name} names {key!r} twice")
+        try:
+            value = int(number)
+        except ValueError:
+            raise ConfigError(f"{name}: {key} must be a whole number, got {number!r}") from None
+        if not minimum <= value <= maximum:
+            raise ConfigError(f"{name}: {key} must be from {minimum} to {maximum}, got {number!r}")
+        mapping[key] = value
+    return mapping

@@ -14,6 +14,7 @@ TESTING = config.is_test()
 ALLOWED_HOSTS = config.list_from_env("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise config.ConfigError("ALLOWED_HOSTS must be set when POLKU_ENV=production")
+config.var_dir_is_declared(production=PRODUCTION)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -177,6 +178,41 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# --- Outgoing messages (polku.interpreting.outbox) ---------------------------------------------------
+# `file` writes each message under $POLKU_VAR_DIR/outbox (the demo's default); `email` sends through SMTP with
+# Django's EMAIL_* settings below. Messages to phone numbers stay pending: no SMS service ships.
+POLKU_OUTBOX_BACKEND = {"file": "polku.interpreting.outbox.FileBackend",
+                        "email": "polku.interpreting.outbox.EmailBackend"}[
+    config.choice_from_env("POLKU_OUTBOX_BACKEND", ("file", "email"), "file")]
+# Sending right after the change commits happens inside the user's request: instant for files, but a slow
+# or unreachable mail server would hold the request (up to EMAIL_TIMEOUT). With `email` the default is
+# therefore to leave sending to `polku send_outbox --loop 30` (deploy/systemd/polku-outbox.service).
+POLKU_OUTBOX_DELIVER_ON_COMMIT = config.flag_from_env("POLKU_OUTBOX_DELIVER_ON_COMMIT",
+                                                      POLKU_OUTBOX_BACKEND.endswith("FileBackend"))
+EMAIL_HOST = config.text_from_env("EMAIL_HOST", "localhost")
+EMAIL_PORT = config.number_from_env("EMAIL_PORT", 25, minimum=1, maximum=65_535)
+EMAIL_HOST_USER = config.text_from_env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = config.text_from_env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = config.flag_from_env("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = config.flag_from_env("EMAIL_USE_SSL", False)  # TLS from the start, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise config.ConfigError("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on (STARTTLS or TLS from the start)")
+EMAIL_TIMEOUT = config.number_from_env("EMAIL_TIMEOUT", 10, minimum=1, maximum=300)  # Django's default: wait forever
+DEFAULT_FROM_EMAIL = config.text_from_env("DEFAULT_FROM_EMAIL", "polku@localhost")
+if PRODUCTION and POLKU_OUTBOX_BACKEND.endswith("EmailBackend") and not config.is_set("DEFAULT_FROM_EMAIL"):
+    raise config.ConfigError("DEFAULT_FROM_EMAIL must be set when POLKU_OUTBOX_BACKEND=email in production "
+                             "(the sender address recipients see)")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The API's rate limit per token: this many requests per window (polku.api.auth).
+POLKU_API_RATE_LIMIT = config.number_from_env("POLKU_API_RATE_LIMIT", 600, minimum=1, maximum=1_000_000)
+POLKU_API_RATE_WINDOW_SECONDS = config.number_from_env("POLKU_API_RATE_WINDOW_SECONDS", 60, minimum=1,
+                                                       maximum=86_400)
+# Retention periods in years that the data controller changed from the defaults, e.g.
+# POLKU_RETENTION_YEARS=outbox_message=2,client_record=12 (polku.lifecycle.policy; its system check refuses
+# record types it does not know, so that a misspelt name cannot leave the default in force unnoticed).
+POLKU_RETENTION_YEARS = config.mapping_from_env("POLKU_RETENTION_YEARS", minimum=1, maximum=100)
+
 # Break-the-glass grants expire after this many hours unless the caller asks for less.
 POLKU_BREAK_THE_GLASS_HOURS = 4
 
@@ -245,6 +281,9 @@ CONTENT_SECURITY_POLICY = {
 if PRODUCTION:
     SECURE_SSL_REDIRECT = config.flag_from_env("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Probes of a load balancer or of systemd often speak plain HTTP to the application port; a redirect
+    # would read as "not ready". These answer nothing but ok/unavailable (polku.core.health).
+    SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)/$"]
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -1,14 +1,26 @@
 import gc
 import os
+import sys
 
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver, reverse
 
+from polku.config import ConfigError
 from polku.core.proxies import behind_trusted_proxies
 
+# gunicorn stops the whole server, not only this worker, when a worker exits with this code ("App failed to
+# load"): a setting that is wrong for one worker is wrong for all of them, and restarting them cannot help.
+APP_LOAD_ERROR = 4
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "polku.settings")
-application = get_wsgi_application()
+try:
+    application = get_wsgi_application()
+except ConfigError as error:
+    # One line naming the variable, as the `polku` command prints it (polku.cli), instead of a traceback
+    # whose last line an operator has to find in the server's log.
+    print(f"polku: configuration error: {error}", file=sys.stderr, flush=True)
+    raise SystemExit(APP_LOAD_ERROR) from None
 application = behind_trusted_proxies(application, settings.POLKU_TRUSTED_PROXIES)
 
 

@@ -51,6 +51,8 @@ EXPECTED: dict[str, Expect] = {
     "login": Expect(EVERYONE),
     "logout": Expect(EVERYONE, nobody_ok=True),  # answers every user with a redirect to the login page
     "set_language": Expect(EVERYONE),
+    # Load balancers' and monitors' probes: public, they say ok or which check failed (core.health).
+    "health_live": Expect(EVERYONE), "health_ready": Expect(EVERYONE),
     "access_log": only("admin"),
     # Account pages: everyone logged in manages their own password, authenticator and recovery codes.
     # With two-step login off (the test profile) the verification and recovery-code pages send everyone on;

@@ -42,7 +42,8 @@ def test_postgres_url_is_parsed(monkeypatch):
 
 
 PRODUCTION = {"POLKU_ENV": "production", "SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
-              "ALLOWED_HOSTS": "polku.example.fi", "DATABASE_URL": "postgres://polku@127.0.0.1:5432/polku"}
+              "ALLOWED_HOSTS": "polku.example.fi", "DATABASE_URL": "postgres://polku@127.0.0.1:5432/polku",
+              "POLKU_VAR_DIR": "/var/lib/polku"}
 
 
 def test_production_profile_passes_the_deploy_check():
@@ -79,6 +80,8 @@ SWITCH = "must be 1 or 0 (also true/false, yes/no, on/off)"
     ("POLKU_SESSION_ABSOLUTE_HOURS", "nan", "must be a number from 0.25 to 168"),
     ("POLKU_REAUTH_MINUTES", "1.5", "must be a whole number"),
     ("POLKU_TRUSTED_PROXIES", "-1", "must be a whole number from 0 to 5"),
+    ("POLKU_API_RATE_LIMIT", "0", "must be a whole number from 1 to 1e+06"),
+    ("POLKU_API_RATE_WINDOW_SECONDS", "86401", "must be a whole number from 1 to 86400"),
     ("SECURE_SSL_REDIRECT", "ture", SWITCH),
     ("POLKU_REQUIRE_TWO_FACTOR", "maybe", SWITCH),
 ])
@@ -117,3 +120,92 @@ def test_demo_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
     first = config.secret_key_from_env(production=False)
     assert len(first) >= 50
     assert config.secret_key_from_env(production=False) == first
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("", "POLKU_VAR_DIR must be set when POLKU_ENV=production (an absolute path such as /var/lib/polku)"),
+    ("var", "POLKU_VAR_DIR must be an absolute path, got 'var'"),
+])
+def test_production_names_its_data_folder_with_an_absolute_path(value, message):
+    # The default is derived from where the code is: after a normal install, inside the Python environment.
+    result = run_polku("check", **(PRODUCTION | {"POLKU_VAR_DIR": value}))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"polku: configuration error: {message}"]
+
+
+def test_an_empty_var_dir_outside_production_means_the_default():
+    result = run_polku("shell", "-c", "from polku import config; print(config.VAR_DIR)", POLKU_VAR_DIR=" ")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(config.PROJECT_ROOT / "var")  # after shell's own line
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("client_record", "must be a list of name=number pairs separated by commas, got 'client_record'"),
+    ("=5", "must be a list of name=number pairs separated by commas, got '=5'"),
+    ("client_record=12,", "must be a list of name=number pairs separated by commas, got ''"),
+    ("client_record=ten", "client_record must be a whole number, got 'ten'"),
+    ("outbox_message=0", "outbox_message must be from 1 to 100, got '0'"),
+    ("access_log=12,access_log=13", "names 'access_log' twice"),
+])
+def test_a_malformed_retention_override_is_refused_naming_the_variable(monkeypatch, value, message):
+    monkeypatch.setenv("POLKU_RETENTION_YEARS", value)
+    with pytest.raises(config.ConfigError) as refused:
+        config.mapping_from_env("POLKU_RETENTION_YEARS", minimum=1, maximum=100)
+    assert str(refused.value).startswith("POLKU_RETENTION_YEARS")
+    assert str(refused.value).endswith(message)
+
+
+def test_retention_overrides_from_the_environment_reach_the_retention_rules():
+    result = run_polku("shell", "-c", "from polku.lifecycle.policy import RULES_BY_TYPE as r; "
+                       "print(r['client_record'].years, r['outbox_message'].years, r['access_log'].years)",
+                       POLKU_RETENTION_YEARS=" client_record = 20, outbox_message=2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "20 2 12"  # access_log keeps its default
+
+
+def test_a_retention_override_for_an_unknown_record_type_stops_the_commands():
+    # A misspelt name would otherwise leave the default period in force while the controller believes it changed.
+    result = run_polku("retention", "show", "1", POLKU_RETENTION_YEARS="client_records=10")
+    assert result.returncode != 0
+    assert "polku.E001" in result.stderr and "client_records" in result.stderr
+    assert "Known record types: client_record, access_log" in result.stderr
+
+
+EMAIL_PRODUCTION = PRODUCTION | {"POLKU_TRUSTED_PROXIES": "1", "POLKU_OUTBOX_BACKEND": "email",
+                                 "DEFAULT_FROM_EMAIL": "polku@hyvinvointialue.example"}
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"POLKU_OUTBOX_BACKEND": "sms"}, "POLKU_OUTBOX_BACKEND must be one of file, email, got 'sms'"),
+    ({"DEFAULT_FROM_EMAIL": ""}, "DEFAULT_FROM_EMAIL must be set when POLKU_OUTBOX_BACKEND=email in production "
+                                 "(the sender address recipients see)"),
+    ({"EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"},
+     "EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on (STARTTLS or TLS from the start)"),
+    ({"EMAIL_PORT": "70000"}, "EMAIL_PORT must be a whole number from 1 to 65535, got '70000'"),
+])
+def test_malformed_mail_settings_are_refused_in_one_line(changes, message):
+    result = run_polku("check", **(EMAIL_PRODUCTION | changes))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [f"polku: configuration error: {message}"]
+
+
+@pytest.mark.parametrize(("changes", "warned"), [
+    ({"EMAIL_HOST": "smtp.hyvinvointialue.example"}, True),
+    ({"EMAIL_HOST": "smtp.hyvinvointialue.example", "EMAIL_USE_TLS": "yes", "EMAIL_PORT": "587"}, False),
+    ({"EMAIL_HOST": "smtp.hyvinvointialue.example", "EMAIL_USE_SSL": "1", "EMAIL_PORT": "465"}, False),
+    ({"EMAIL_HOST": "127.0.0.1"}, False),  # a relay on the same machine decides for itself
+    ({"EMAIL_HOST": "smtp.hyvinvointialue.example", "POLKU_OUTBOX_BACKEND": "file"}, False),
+])
+def test_the_deploy_check_warns_when_mail_leaves_the_machine_unencrypted(changes, warned):
+    result = run_polku("check", "--deploy", "--fail-level", "WARNING", **(EMAIL_PRODUCTION | changes))
+    assert ("polku.W002" in result.stderr) is warned, result.stderr
+    assert (result.returncode != 0) is warned, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("backend", "expected"), [("file", "FileBackend True"), ("email", "EmailBackend False")])
+def test_sending_after_commit_is_on_for_files_and_left_to_the_timer_for_email(backend, expected):
+    result = run_polku("shell", "-c", "from django.conf import settings as s; "
+                       "print(s.POLKU_OUTBOX_BACKEND.rsplit('.', 1)[1], s.POLKU_OUTBOX_DELIVER_ON_COMMIT)",
+                       POLKU_OUTBOX_BACKEND=backend)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected

@@ -153,7 +153,7 @@ def test_a_failing_outbox_backend_leaves_messages_pending_for_the_next_run(booki
     sent, failed = deliver_pending(backend=Broken())
 
     assert sent == 0 and failed == OutboxMessage.objects.count()
-    assert set(OutboxMessage.objects.values_list("last_error", flat=True)) == {"mail server down"}
+    assert set(OutboxMessage.objects.values_list("last_error", flat=True)) == {"OSError: mail server down"}
 
 
 def test_booking_a_request_writes_no_calendar_event_until_it_is_confirmed(nurse, client_record, centre, amira):

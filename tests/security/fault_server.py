@@ -197,7 +197,8 @@ class Server:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"gunicorn exited: {self.log_text()[-3000:]}"
             try:
-                if Browser(self.base).get("/kirjaudu/").status == 200 and len(self.worker_pids()) == self.workers:
+                # The readiness probe a load balancer would use (core.health): database reachable, schema complete.
+                if Browser(self.base).get("/health/ready/").status == 200 and len(self.worker_pids()) == self.workers:
                     return
             except OSError:
                 pass

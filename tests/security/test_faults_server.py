@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -116,6 +117,8 @@ def test_postgresql_restarted_under_load_gives_clean_503s_and_polku_recovers_wit
         time.sleep(3)
         down = time.monotonic()
         private.stop("fast")  # what `systemctl restart postgresql` does: sessions ended, transactions rolled back
+        probe = fs.Browser(server.base)  # a load balancer's health checks (core.health), without cookies
+        probes_down = (probe.get("/health/live/"), probe.get("/health/ready/"))
         time.sleep(OUTAGE_SECONDS)
         private.start()
         up = time.monotonic()
@@ -126,6 +129,7 @@ def test_postgresql_restarted_under_load_gives_clean_503s_and_polku_recovers_wit
 
         wait_until(recovered, timeout=30)
         time.sleep(2)
+        probe_up = probe.get("/health/ready/")
     finally:
         load.stop()
     outcomes = load.snapshot()
@@ -152,6 +156,14 @@ def test_postgresql_restarted_under_load_gives_clean_503s_and_polku_recovers_wit
             assert 'role="alert"' in outcome.body
     languages_seen = {load.languages[o.thread] for o in failed if o.kind != "api"}
 
+    # (1b) The probes: the process is alive (restarting it would not help), but not ready while the database is away.
+    live, ready = probes_down
+    assert (live.status, json.loads(live.body)) == (200, {"status": "ok"})
+    assert (ready.status, json.loads(ready.body)) == (503, {"status": "unavailable",
+                                                            "checks": {"database": "unreachable"}})
+    assert ready.headers["retry-after"] == "5"
+    assert (probe_up.status, json.loads(probe_up.body)["status"]) == (200, "ok")
+
     # (2) Back within RECOVERY_SECONDS, with the same gunicorn master and workers (no restart of Polku).
     first_success = min(o.ended for o in outcomes if o.started > up and o.status in fs.SUCCESS)
     assert first_success - up < RECOVERY_SECONDS
@@ -167,6 +179,71 @@ def test_postgresql_restarted_under_load_gives_clean_503s_and_polku_recovers_wit
           f"{sum(o.kind == 'api' for o in failed)} API problem answers); outage {up - down:.1f} s; first success "
           f"{first_success - up:.2f} s after PostgreSQL was back; same PIDs {pids_before}; meetings {counts}, "
           f"of the {len(failed_writes)} failed writes {sum(r['meetings'] for r in failed_writes.values())} saved whole")
+
+
+OUTBOX_INSERT = """INSERT INTO interpreting_outboxmessage (kind, recipient_kind, recipient_address, language, subject,
+    body, html_body, ics, link, created_at, attempts, last_error)
+    VALUES ('reminder', 'worker', '', 'fi', %s, 'fault test', '', '', '', now(), 0, '') RETURNING id"""
+
+
+def outbox_sent(database_url: str, message_id: int) -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(database_url, connect_timeout=2) as db:
+            row = db.execute("SELECT sent_at FROM interpreting_outboxmessage WHERE id = %s", [message_id]).fetchone()
+    except psycopg.OperationalError:
+        return False
+    return row is not None and row[0] is not None
+
+
+def add_outbox_message(database_url: str, subject: str) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url) as db:
+        return db.execute(OUTBOX_INSERT, [subject]).fetchone()[0]
+
+
+@pytest.mark.slow
+def test_the_delivery_loops_outlive_a_postgresql_restart_and_send_what_came_after_it(cluster):
+    """`send_outbox --loop` and `deliver_webhooks --loop` run as services (deploy/systemd/): a database restart
+    must not end them (systemd would restart them, but the outbox would then wait for that)."""
+    private, _info, var_dir = cluster
+    url = private.url(DATABASE)
+    logs = {name: open(var_dir / f"{name}.log", "w+", encoding="utf-8")  # noqa: SIM115
+            for name in ("outbox", "webhooks")}
+    commands = {"outbox": ["send_outbox", "--loop", "0.3"], "webhooks": ["deliver_webhooks", "--loop", "0.3"]}
+    loops = {name: subprocess.Popen([str(fs.BIN / "polku"), *argv], env=fs.environment(url, var_dir), cwd=fs.ROOT,
+                                    stdout=logs[name], stderr=subprocess.STDOUT, start_new_session=True)
+             for name, argv in commands.items()}
+    try:
+        before = add_outbox_message(url, "before the restart")
+        first = wait_until(lambda: outbox_sent(url, before), timeout=60)
+        private.stop("fast")
+        time.sleep(OUTAGE_SECONDS)
+        private.start()
+        up = time.monotonic()
+        after = add_outbox_message(url, "after the restart")
+        wait_until(lambda: outbox_sent(url, after), timeout=30)
+        resumed = time.monotonic() - up
+        assert {name: loop.poll() for name, loop in loops.items()} == {"outbox": None, "webhooks": None}
+    finally:
+        for loop in loops.values():
+            if loop.poll() is None:
+                os.killpg(loop.pid, signal.SIGTERM)
+            loop.wait(timeout=30)
+        for log in logs.values():
+            log.close()
+    text = {name: (var_dir / f"{name}.log").read_text(encoding="utf-8") for name in logs}
+    assert "outbox: the database is unavailable" in text["outbox"], text["outbox"][-2000:]
+    assert "webhooks: the database is unavailable" in text["webhooks"], text["webhooks"][-2000:]
+    assert "Traceback" not in text["outbox"] + text["webhooks"]
+    # The webhook loop went on with its rounds after the restart.
+    assert text["webhooks"].rsplit("database is unavailable", 1)[1].count("delivered 0") >= 1
+    written = sorted(path.name for path in (var_dir / "outbox").glob("*-reminder-worker.txt"))
+    assert any(f"-{before:08d}-" in name for name in written) and any(f"-{after:08d}-" in name for name in written)
+    print(f"\ndelivery loops: first message sent after {first:.1f} s; after a {OUTAGE_SECONDS} s outage, the next "
+          f"one {resumed:.1f} s after PostgreSQL was back; both loops still the same processes")
 
 
 @pytest.mark.slow

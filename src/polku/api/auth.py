@@ -155,8 +155,8 @@ def _token_principal(token_string: str) -> ApiPrincipal:
 
 def _count_request(bucket: str) -> None:
     """Fixed-window rate limit per token; raises RateLimited with Retry-After when the window is full."""
-    limit = getattr(settings, "POLKU_API_RATE_LIMIT", 600)
-    window = getattr(settings, "POLKU_API_RATE_WINDOW_SECONDS", 60)
+    limit = settings.POLKU_API_RATE_LIMIT
+    window = settings.POLKU_API_RATE_WINDOW_SECONDS
     now = timezone.now()
     start_ts = int(now.timestamp()) // window * window
     start = now.fromtimestamp(start_ts, tz=now.tzinfo)

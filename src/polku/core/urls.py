@@ -15,6 +15,8 @@ urlpatterns = [
     path("tili/vahvista-henkilollisyys/", two_factor_views.reauthenticate, name="reauthenticate"),
     path("tili/salasana/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("tili/salasana/vaihdettu/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("health/live/", views.health_live, name="health_live"),
+    path("health/ready/", views.health_ready, name="health_ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("hallinta/lokit/", views.access_log, name="access_log"),
     path("hallinta/lokit/hatakaytto/<int:grant_id>/tarkastettu/", views.review_break_the_glass,

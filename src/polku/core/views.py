@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
-from polku.core import access, selectors
+from polku.core import access, health, selectors
 from polku.core.errors import DomainError
 from polku.core.forms import AccessLogFilterForm, ReviewForm
+from polku.core.middleware import RETRY_AFTER_SECONDS
 from polku.core.models import BreakTheGlassGrant
 
 
@@ -45,3 +48,22 @@ def review_break_the_glass(request, grant_id: int):
     else:
         messages.error(request, _("Write a review note."))
     return redirect("access_log")
+
+
+# --- Health checks (core.health): public, no session, no client data -------------------------------------
+
+@never_cache
+@require_safe
+def health_live(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def health_ready(request):
+    report = health.readiness()
+    response = JsonResponse({"status": "ok" if report.ready else "unavailable", "checks": report.checks},
+                            status=200 if report.ready else 503)
+    if not report.ready:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -9,6 +9,7 @@ class LifecycleConfig(AppConfig):
 
     def ready(self):
         from polku.core import access
+        from polku.lifecycle import checks  # noqa: F401 -- registers the system check
         from polku.lifecycle.restriction import refuse_changes_while_restricted
 
         access.register_write_guard(refuse_changes_while_restricted)

@@ -1,7 +1,8 @@
 """Retention periods per record type: the defaults and where they come from.
 
 The defaults follow the Finnish rules as we read them; the data controller confirms them for their
-organisation and overrides any of them with the setting POLKU_RETENTION_YEARS = {"record_type": years}.
+organisation and overrides any of them with POLKU_RETENTION_YEARS (in the environment
+`record_type=years,...`; in a settings module a dict), which polku.lifecycle.checks validates.
 
 * client records (notes, meetings, screenings, plans, referrals, bookings, path events, and the client):
   12 years after the end of the client relationship — the general period for social welfare client
@@ -33,8 +34,7 @@ class RetentionRule:
 
     @property
     def years(self) -> int:
-        overrides = getattr(settings, "POLKU_RETENTION_YEARS", {}) or {}
-        return int(overrides.get(self.record_type, self.default_years))
+        return int(settings.POLKU_RETENTION_YEARS.get(self.record_type, self.default_years))
 
 
 RULES = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from polku.api.webhooks import deliver_due
 
@@ -20,8 +21,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, limit: int, timeout: float, loop: float, **options):
         while True:
-            report = deliver_due(limit=limit, timeout=timeout)
-            self.stdout.write(f"delivered {report.delivered}, retrying {report.retried}, gave up {report.failed}")
+            if loop:
+                # As a request does: a connection the database dropped (a restart) is replaced, not reused.
+                close_old_connections()
+            try:
+                report = deliver_due(limit=limit, timeout=timeout)
+            except (OperationalError, InterfaceError) as error:
+                if not loop:
+                    raise
+                # The loop outlives a database outage; the deliveries wait in the database meanwhile.
+                self.stderr.write(f"webhooks: the database is unavailable ({error}); trying again in {loop:g} s")
+            else:
+                self.stdout.write(f"delivered {report.delivered}, retrying {report.retried}, gave up {report.failed}")
             if not loop:
                 return
             time.sleep(loop)
