@@ -28,8 +28,6 @@ from polku import config
 from polku.interpreting.models import OutboxMessage
 
 DEFAULT_BACKEND = "polku.interpreting.outbox.FileBackend"
-# The names POLKU_OUTBOX_BACKEND takes in the environment (polku.settings).
-BACKENDS_BY_NAME = {"file": DEFAULT_BACKEND, "email": "polku.interpreting.outbox.EmailBackend"}
 # Waits after the 1st, 2nd, ... failure: 2, 4, 8 ... minutes, at most 6 hours; never given up (retention
 # removes old messages), so that a mail server down over a weekend delays messages but loses none.
 FIRST_RETRY_MINUTES = 2
