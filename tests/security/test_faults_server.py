@@ -226,6 +226,13 @@ def test_the_delivery_loops_outlive_a_postgresql_restart_and_send_what_came_afte
         after = add_outbox_message(url, "after the restart")
         wait_until(lambda: outbox_sent(url, after), timeout=30)
         resumed = time.monotonic() - up
+        webhooks_log = var_dir / "webhooks.log"
+
+        def webhooks_went_on() -> bool:  # a round after its last "unavailable" line (its rounds are 0.3 s apart)
+            logs["webhooks"].flush()
+            return "delivered 0" in webhooks_log.read_text(encoding="utf-8").rsplit("database is unavailable", 1)[-1]
+
+        wait_until(webhooks_went_on, timeout=30)
         assert {name: loop.poll() for name, loop in loops.items()} == {"outbox": None, "webhooks": None}
     finally:
         for loop in loops.values():
